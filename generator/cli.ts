@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Entry point: parse flags, call the command, and the one catch that turns
+// errors into exit codes. Heavy modules (zod, yaml, simple-git) are imported
+// only after the flags are known to be valid, so --help and usage errors are instant.
+import { parseArgs } from "node:util";
+import { UsageError, UserError } from "./errors.js";
+
+const HELP = `kafka-gitops: generate a Kustomize + Argo CD tree for Apache Kafka from one config file
+
+Usage:
+  npm run scaffold -- [options]
+  kafka-gitops scaffold [options]
+
+Options:
+  --config FILE   config file (default: DIR/kafka-gitops.yaml)
+  --dir DIR       repository root to write into (default: current directory)
+  --no-commit     write the files but do not commit them
+  --check         write nothing; exit 1 if the files on disk differ from what the config generates
+  --dry-run       write nothing; print what would change, with diffs
+  --force         overwrite uncommitted edits and hand-written files at generated paths
+  -h, --help      show this help
+
+Writes base/, overlays/<env>/ and kafka-gitops.schema.json, removes files it
+generated earlier that the config no longer produces, and commits exactly those
+paths (and the config). Files it did not generate are never touched.
+
+Exit codes: 0 success (also: nothing to do), 1 invalid config, drift (--check),
+refused change or git failure, 2 bad usage.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops scaffold --help`);
+
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      allowNegative: true,
+      options: {
+        config: { type: "string" },
+        dir: { type: "string", default: "." },
+        commit: { type: "boolean", default: true },
+        check: { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\nRun with --help to see the options.`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.check && values["dry-run"]) throw new UsageError("--check and --dry-run exclude each other: --check is for CI, --dry-run for a person");
+
+  const { runScaffold } = await import("./scaffold.js");
+  const result = await runScaffold(
+    {
+      dir: values.dir,
+      ...(values.config !== undefined && { config: values.config }),
+      commit: values.commit,
+      check: values.check,
+      dryRun: values["dry-run"],
+      force: values.force,
+    },
+    (line) => process.stdout.write(line + "\n"),
+  );
+  return result.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UserError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      process.stderr.write(`internal error (a bug in kafka-gitops, please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

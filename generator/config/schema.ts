@@ -1,0 +1,275 @@
+// The config contract: every key, its default and its description live here and
+// nowhere else. Defaults that depend on other keys (namespace, controllers,
+// heap, ...) are filled by the transform at the end of this file, so the rest of
+// the generator only ever sees a fully resolved config.
+import * as z from "zod";
+import { isQuantity, parseQuantity, parseJvmSize, formatJvmSize } from "../quantity.js";
+import { isRemovedKey, MANAGED_KEYS, PROPERTY_KEY } from "../kafka-keys.js";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+// Messages follow the config path they are printed after ("environments.dev.brokers: must be ..."), so they do not repeat it.
+const dnsLabel = (max = 63) =>
+  z
+    .string({ error: "must be a string" })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(DNS_LABEL, {
+      error: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)",
+    });
+
+const quantity = () =>
+  z
+    .string({ error: 'must be a Kubernetes quantity in quotes, e.g. "1Gi", "512Mi" or "250m"' })
+    .refine(isQuantity, { error: 'is not a Kubernetes quantity; write e.g. "1Gi", "512Mi" or "250m"' });
+
+const positiveQuantity = () => quantity().refine((q) => !isQuantity(q) || parseQuantity(q) > 0, { error: "must be greater than zero" });
+
+/** Kafka's own images and mirrors of them; a pinned tag or digest keeps renders reproducible and upgrades reviewable. */
+const image = z
+  .string({ error: "must be a string like apache/kafka:4.3.1" })
+  .superRefine((ref, ctx) => {
+    const problem = imageProblem(ref);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+export function splitImage(ref: string): { name: string; tag?: string; digest?: string } {
+  const at = ref.indexOf("@");
+  if (at >= 0) return { name: ref.slice(0, at), digest: ref.slice(at + 1) };
+  const colon = ref.lastIndexOf(":");
+  if (colon > ref.lastIndexOf("/")) return { name: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { name: ref };
+}
+
+function imageProblem(ref: string): string | undefined {
+  const { name, tag, digest } = splitImage(ref);
+  if (!/^[a-z0-9]+([._/:-][a-z0-9]+)*$/.test(name)) return `"${ref}" is not an image reference; write e.g. apache/kafka:4.3.1`;
+  if (digest !== undefined) return /^sha256:[a-f0-9]{64}$/.test(digest) ? undefined : `"${ref}" has an invalid digest`;
+  if (tag === undefined || tag === "latest")
+    return `"${ref}" is not pinned; write a version tag such as apache/kafka:4.3.1 (latest changes under Argo CD without a commit)`;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `"${ref}" has an invalid tag`;
+  const major = /^(\d+)\.\d+/.exec(tag)?.[1];
+  if (major !== undefined && Number(major) < 4)
+    return `"${ref}" is Kafka ${tag}; kafka-gitops generates KRaft configuration for Kafka 4.x (ZooKeeper was removed in 4.0): use e.g. apache/kafka:4.3.1`;
+  return undefined;
+}
+
+const configValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be a string, number or boolean (a server.properties value)",
+});
+
+const kafkaSettings = z
+  .record(z.string(), configValue)
+  .superRefine((settings, ctx) => {
+    for (const key of Object.keys(settings)) {
+      const managed = MANAGED_KEYS[key];
+      if (managed) ctx.addIssue({ code: "custom", path: [key], message: `is managed by kafka-gitops (${managed}); remove it` });
+      else if (isRemovedKey(key))
+        ctx.addIssue({ code: "custom", path: [key], message: "was removed in Kafka 4.0 (ZooKeeper-era setting); remove it" });
+      else if (!PROPERTY_KEY.test(key))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "is not a Kafka property name (lower-case words separated by single '.', '_' or '-')",
+        });
+    }
+  })
+  .default({})
+  .describe("server.properties keys and values, e.g. `log.retention.ms: 604800000`.");
+
+const CLUSTER_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** One environment as the user writes it; omitted derived keys are filled in by resolveConfig. */
+const environmentInput = z
+  .strictObject({
+    cluster: dnsLabel()
+      .optional()
+      .describe("Folder clusters/<cluster>/ that holds this environment's Argo CD objects. Default: the environment name."),
+    server: z
+      .url({ protocol: /^https?$/, error: "must be the https:// URL of a Kubernetes API server, e.g. https://kubernetes.default.svc" })
+      .default("https://kubernetes.default.svc")
+      .describe("Argo CD destination server. Default: the cluster Argo CD runs in."),
+    namespace: dnsLabel()
+      .optional()
+      .describe("Kubernetes namespace of the Kafka cluster. Default: <kafka.name>-<environment>."),
+    brokers: z
+      .number({ error: "must be a whole number" })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be at least 1" })
+      .max(99, { error: "must be at most 99" })
+      .default(1)
+      .describe("Number of Kafka nodes that serve clients."),
+    controllers: z
+      .union([z.literal(1), z.literal(3), z.literal(5)], {
+        error: "must be 1, 3 or 5 (an odd quorum: 3 survives one failure, 5 survives two)",
+      })
+      .optional()
+      .describe(
+        "KRaft voters: the first `controllers` nodes are combined broker+controller nodes, the rest broker-only. Never change it on a running cluster. Default: 1 for 1-2 brokers, 3 for 3 or more.",
+      ),
+    workload: z
+      .enum(["statefulset", "deployment-per-broker"])
+      .optional()
+      .describe("Override of kafka.workload for this environment."),
+    image: image.optional().describe("Override of kafka.image for this environment (e.g. try an upgrade in dev first)."),
+    clusterId: z
+      .string()
+      .regex(CLUSTER_ID, { error: "must be 22 characters of base64url (16 random bytes), e.g. from `kafka-storage.sh random-uuid`" })
+      .optional()
+      .describe(
+        "KRaft cluster id. Default: derived from kafka.name and the environment name, so it never changes on re-generation. Set it only to adopt existing volumes.",
+      ),
+    storage: z
+      .strictObject({
+        size: positiveQuantity().default("5Gi").describe("Size of each node's data volume."),
+        storageClass: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a StorageClass name" })
+          .optional()
+          .describe("StorageClass of the data volumes. Default: the cluster's default class."),
+      })
+      .default({ size: "5Gi" })
+      .describe("Persistent volume per node. A volume can grow (if the class allows) but never shrink or move."),
+    resources: z
+      .strictObject({
+        requests: z
+          .strictObject({
+            cpu: positiveQuantity().default("250m"),
+            memory: positiveQuantity().default("1Gi"),
+          })
+          .default({ cpu: "250m", memory: "1Gi" }),
+        limits: z
+          .strictObject({
+            cpu: positiveQuantity().optional().describe("Default: none (CPU limits throttle brokers)."),
+            memory: positiveQuantity().optional().describe("Default: resources.requests.memory."),
+          })
+          .default({}),
+      })
+      .default({ requests: { cpu: "250m", memory: "1Gi" }, limits: {} })
+      .describe("Container resources of each Kafka node."),
+    heap: z
+      .string()
+      .refine((s) => {
+        try {
+          return parseJvmSize(s) > 0;
+        } catch {
+          return false;
+        }
+      }, { error: "must be a JVM size such as 512m or 2g" })
+      .optional()
+      .describe("JVM heap (-Xmx and -Xms). Default: half the memory limit, at most 6g; the rest of the memory is page cache."),
+    spread: z
+      .enum(["required", "preferred"])
+      .optional()
+      .describe(
+        "How Kafka pods spread over nodes: required = never two on one node (extra pods stay Pending), preferred = best effort. Default: required with 3 or more brokers.",
+      ),
+    config: kafkaSettings.describe("server.properties keys for this environment; they win over kafka.config."),
+  })
+  .describe("One Kafka cluster: where it runs and how big it is.");
+
+const repoUrl = z
+  .string({ error: "must be a string" })
+  .regex(/^(https?:\/\/\S+|ssh:\/\/\S+|file:\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/, {
+    error: "must be a Git URL Argo CD can pull: https://..., ssh://..., git@host:org/repo.git or file://...",
+  });
+
+export const configInput = z
+  .strictObject({
+    $schema: z.string().optional().describe("Editor hint; ignored by the generator."),
+    repo: z
+      .strictObject({
+        url: repoUrl.describe("The Git URL Argo CD pulls this repository from."),
+        revision: z.string().min(1).default("main").describe("Branch (or tag) Argo CD tracks."),
+      })
+      .describe("This repository, as Argo CD sees it."),
+    kafka: z
+      .strictObject({
+        name: dnsLabel(40).default("kafka").describe("Prefix of every Kubernetes object name."),
+        image: image.default("apache/kafka:4.3.1").describe("The apache/kafka image, with a pinned tag."),
+        workload: z
+          .enum(["statefulset", "deployment-per-broker"])
+          .default("statefulset")
+          .describe("statefulset: one StatefulSet per node role. deployment-per-broker: one Deployment, Service and PVC per broker."),
+        config: kafkaSettings.describe("server.properties keys for every environment."),
+      })
+      .default({ name: "kafka", image: "apache/kafka:4.3.1", workload: "statefulset", config: {} })
+      .describe("Settings every environment shares."),
+    environments: z
+      .record(dnsLabel(40), environmentInput)
+      .refine((envs) => Object.keys(envs).length > 0, { error: "define at least one environment, e.g. `dev: { brokers: 1 }`" })
+      .describe("Environments by name (a DNS-1123 label): each becomes overlays/<name>/."),
+  })
+  .describe("kafka-gitops: one file that describes Kafka clusters for several environments.");
+
+export type ConfigInput = z.output<typeof configInput>;
+type EnvironmentInput = z.output<typeof environmentInput>;
+
+const GiB = 1024 ** 3;
+const MAX_DEFAULT_HEAP = 6 * GiB;
+const MiB = 1024 ** 2;
+
+export function defaultHeap(memoryLimit: string): string {
+  const half = Math.floor(parseQuantity(memoryLimit) / 2 / MiB) * MiB;
+  return formatJvmSize(Math.min(half, MAX_DEFAULT_HEAP));
+}
+
+export type Workload = "statefulset" | "deployment-per-broker";
+
+/** An environment with every derived default filled in. */
+export interface Environment {
+  name: string;
+  cluster: string;
+  server: string;
+  namespace: string;
+  brokers: number;
+  controllers: 1 | 3 | 5;
+  workload: Workload;
+  image: string;
+  clusterId?: string;
+  storage: { size: string; storageClass?: string };
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } };
+  heap: string;
+  spread: "required" | "preferred";
+  config: Record<string, string | number | boolean>;
+}
+
+export interface Config {
+  repo: { url: string; revision: string };
+  kafka: { name: string; image: string; workload: Workload; config: Record<string, string | number | boolean> };
+  environments: Environment[];
+}
+
+function resolveEnvironment(name: string, env: EnvironmentInput, kafka: ConfigInput["kafka"]): Environment {
+  const memoryLimit = env.resources.limits.memory ?? env.resources.requests.memory;
+  return {
+    name,
+    cluster: env.cluster ?? name,
+    server: env.server,
+    namespace: env.namespace ?? `${kafka.name}-${name}`,
+    brokers: env.brokers,
+    controllers: env.controllers ?? (env.brokers >= 3 ? 3 : 1),
+    workload: env.workload ?? kafka.workload,
+    image: env.image ?? kafka.image,
+    ...(env.clusterId !== undefined && { clusterId: env.clusterId }),
+    storage: env.storage,
+    resources: {
+      requests: env.resources.requests,
+      limits: { ...(env.resources.limits.cpu !== undefined && { cpu: env.resources.limits.cpu }), memory: memoryLimit },
+    },
+    heap: env.heap ?? defaultHeap(memoryLimit),
+    spread: env.spread ?? (env.brokers >= 3 ? "required" : "preferred"),
+    config: env.config,
+  };
+}
+
+/** Environments in name order: the order of every generated list and message. */
+export function resolveConfig(input: ConfigInput): Config {
+  const names = Object.keys(input.environments).sort();
+  return {
+    repo: input.repo,
+    kafka: input.kafka,
+    environments: names.map((n) => resolveEnvironment(n, input.environments[n]!, input.kafka)),
+  };
+}
+
+export const configSchema = configInput.transform(resolveConfig);

@@ -1,0 +1,60 @@
+// Reads what is on disk where the generator writes: the files it generated
+// earlier (recognised by their marker) and any hand-written file sitting at a
+// path the new tree wants.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { GENERATED_MARKER, GENERATED_ROOTS, GENERATED_TOP_FILES } from "./layout.js";
+import type { FileTree } from "./render/tree.js";
+
+export interface DiskState {
+  /** Files carrying the generated marker: path -> text. */
+  generated: Map<string, string>;
+  /** Files without the marker at a path the new tree wants to write: path -> text. */
+  handWritten: Map<string, string>;
+}
+
+export function isGenerated(text: string): boolean {
+  // The marker sits in the first lines (a comment, or JSON's $comment).
+  return text.slice(0, 400).includes(GENERATED_MARKER);
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw err;
+  }
+}
+
+async function listFiles(dir: string, rel: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(join(dir, rel), { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = `${rel}/${e.name}`;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, path)));
+    else if (e.isFile()) out.push(path);
+  }
+  return out;
+}
+
+export async function readDiskState(dir: string, tree: FileTree): Promise<DiskState> {
+  const candidates = new Set<string>([...GENERATED_TOP_FILES, ...tree.keys()]);
+  for (const root of GENERATED_ROOTS) for (const p of await listFiles(dir, root)) candidates.add(p);
+  const generated = new Map<string, string>();
+  const handWritten = new Map<string, string>();
+  for (const path of [...candidates].sort()) {
+    const text = await readText(join(dir, path));
+    if (text === undefined) continue;
+    if (isGenerated(text)) generated.set(path, text);
+    else if (tree.has(path)) handWritten.set(path, text);
+  }
+  return { generated, handWritten };
+}

@@ -1,0 +1,109 @@
+// base/: what every environment shares. base/common holds the cluster-wide
+// Services, PDB and Kafka settings; base/<workload> adds the workload objects
+// and the pinned image, and includes common.
+import { dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
+import type { Model } from "../model/model.js";
+import { envNameFor } from "../kafka-keys.js";
+import { envFile, yamlFile } from "./files.js";
+import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
+import { clusterLabels } from "./pod.js";
+import { renderStatefulSets } from "./statefulset.js";
+
+export function renderBase(model: Model): Array<[string, string]> {
+  const files: Array<[string, string]> = [...renderCommon(model)];
+  for (const workload of model.workloads) {
+    if (workload === "statefulset") files.push(...renderWorkloadBase(model, workload, renderStatefulSets(model)));
+    else throw new Error(`internal: workload ${workload} has no renderer yet`);
+  }
+  return files;
+}
+
+function metadata(model: Model, name: string) {
+  return { name, labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } };
+}
+
+/** KAFKA_* variables for a settings map, in key order so the file is stable. */
+export function settingsToEnv(settings: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(settings)
+      .sort()
+      .map((k) => [envNameFor(k), settings[k]!]),
+  );
+}
+
+function renderCommon(model: Model): Array<[string, string]> {
+  const dir = dirs.common;
+  const { names } = model;
+  const clientPort = { name: ports.client.name, port: ports.client.port, targetPort: ports.client.name };
+  const controllerPort = { name: ports.controller.name, port: ports.controller.port, targetPort: ports.controller.name };
+  const services = [
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: metadata(model, names.headless),
+      spec: {
+        clusterIP: "None",
+        // Nodes must resolve each other before they are ready, or the quorum never forms.
+        publishNotReadyAddresses: true,
+        selector: clusterLabels(model),
+        ports: [clientPort, controllerPort],
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: metadata(model, names.bootstrap),
+      spec: {
+        type: "ClusterIP",
+        selector: { ...clusterLabels(model), [labelKeys.broker]: "true" },
+        ports: [clientPort],
+      },
+    },
+  ];
+  const pdb = {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: metadata(model, names.pdb),
+    spec: { maxUnavailable: 1, selector: { matchLabels: clusterLabels(model) } },
+  };
+  const kustomization = {
+    ...KUSTOMIZATION,
+    resources: ["services.yaml", "pod-disruption-budget.yaml"],
+    configMapGenerator: [
+      {
+        name: names.config,
+        envs: ["kafka.env"],
+        options: { labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } },
+      },
+    ],
+  };
+  return [
+    [`${dir}/kustomization.yaml`, yamlFile([kustomization])],
+    [
+      `${dir}/services.yaml`,
+      yamlFile(services, [
+        `${names.headless}: stable DNS name per node (<pod>.${names.headless}.<namespace>.svc) for the quorum and advertised listeners.`,
+        `${names.bootstrap}: the address clients bootstrap from (${names.bootstrap}.<namespace>.svc:${ports.client.port}).`,
+      ]),
+    ],
+    [`${dir}/pod-disruption-budget.yaml`, yamlFile([pdb], ["At most one Kafka node down at a time during voluntary disruptions (drains, upgrades)."])],
+    [
+      `${dir}/kafka.env`,
+      envFile(settingsToEnv(model.sharedSettings), [
+        "server.properties shared by every environment, as the apache/kafka image reads them:",
+        "KAFKA_ + upper case, '.' -> '_', '_' -> '__', '-' -> '___'. overlays/<env>/kafka.env adds and overrides keys.",
+      ]),
+    ],
+  ];
+}
+
+function renderWorkloadBase(model: Model, workload: string, workloadFiles: Array<[string, string]>): Array<[string, string]> {
+  const dir = dirs.workload(workload);
+  const kustomization = {
+    ...KUSTOMIZATION,
+    resources: ["../common", ...workloadFiles.map(([name]) => name)],
+    // Tag bumps are a one-line diff here; an environment can pin another tag in its overlay.
+    images: [imageEntry(model.image.name, model.image)],
+  };
+  return [[`${dir}/kustomization.yaml`, yamlFile([kustomization])], ...workloadFiles.map(([name, text]): [string, string] => [`${dir}/${name}`, text])];
+}

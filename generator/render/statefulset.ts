@@ -1,0 +1,67 @@
+// The StatefulSet workload: one StatefulSet per node group. Group "combined"
+// holds the KRaft voters (broker+controller), group "broker" the broker-only
+// nodes after them, so scaling brokers never touches the voter set.
+import { DATA_VOLUME, labels as labelKeys, MANAGED_BY } from "../layout.js";
+import type { Model, NodeGroup } from "../model/model.js";
+import { yamlFile } from "./files.js";
+import { clusterLabels, groupLabels, kafkaPodTemplate } from "./pod.js";
+
+export function renderStatefulSets(model: Model): Array<[string, string]> {
+  // Every environment has the same two groups; only their sizes differ (set in the overlays).
+  const groups = model.environments[0]!.groups;
+  return [
+    [
+      "statefulsets.yaml",
+      yamlFile(
+        groups.map((g) => statefulSet(model, g)),
+        [
+          "Replicas, first ordinal, resources, heap and volume size are set per environment in overlays/<env>/.",
+          "node.id = pod ordinal; ordinals of the broker-only StatefulSet start after the voters.",
+        ],
+      ),
+    ],
+  ];
+}
+
+function statefulSet(model: Model, group: NodeGroup) {
+  const { names } = model;
+  const selector = groupLabels(model, group.kind);
+  const podLabels = { ...selector, ...(group.roles.includes("broker") && { [labelKeys.broker]: "true" }) };
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: group.name, labels: { ...selector, [labelKeys.managedBy]: MANAGED_BY } },
+    spec: {
+      serviceName: names.headless,
+      // OrderedReady would deadlock: pod 0 only becomes ready once a quorum of its peers runs.
+      podManagementPolicy: "Parallel",
+      replicas: 0,
+      selector: { matchLabels: selector },
+      // Volumes outlive the StatefulSet and scale-downs: data is only deleted by a person.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      updateStrategy: { type: "RollingUpdate" },
+      template: kafkaPodTemplate(model, {
+        roles: group.roles,
+        podLabels,
+        nodeId: { fromPodIndexLabel: true },
+        advertisedHost: `$(POD_NAME).${names.headless}.$(POD_NAMESPACE).svc`,
+        configMapName: names.config,
+        image: model.image.name,
+      }),
+    },
+  };
+}
+
+/** The claim template an overlay sets; apiVersion and kind are spelled out or Argo CD shows the StatefulSet OutOfSync forever. */
+export function volumeClaimTemplate(model: Model, size: string, storageClass: string | undefined) {
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: DATA_VOLUME, labels: clusterLabels(model) },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...(storageClass !== undefined && { storageClassName: storageClass }),
+      resources: { requests: { storage: size } },
+    },
+  };
+}

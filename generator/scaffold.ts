@@ -1,0 +1,120 @@
+// The scaffold pipeline: load -> validate -> model -> render -> plan ->
+// (check / dry-run stop here) -> git preflight -> write -> commit.
+// Everything before applyPlan is free of side effects.
+import { relative, resolve, isAbsolute } from "node:path";
+import { loadConfig } from "./config/load.js";
+import { commitMessage } from "./commit-message.js";
+import { readDiskState } from "./disk.js";
+import { GitError, UserError } from "./errors.js";
+import { CONFIG_FILE } from "./layout.js";
+import { buildModel } from "./model/model.js";
+import { planChanges, type Plan } from "./plan.js";
+import { renderTree } from "./render/render.js";
+import type { FileTree } from "./render/tree.js";
+import { unifiedDiff } from "./text-diff.js";
+
+export interface ScaffoldOptions {
+  dir: string;
+  config?: string;
+  commit: boolean;
+  check: boolean;
+  dryRun: boolean;
+  force: boolean;
+}
+
+export interface ScaffoldResult {
+  exitCode: 0 | 1;
+  plan: Plan;
+  commit?: string;
+}
+
+export type Print = (line: string) => void;
+
+/** Pure front half of the pipeline, shared with the diff command and the tests. */
+export async function renderFromConfig(configPath: string): Promise<{ tree: FileTree; model: ReturnType<typeof buildModel>; configText: string }> {
+  const { config, text } = await loadConfig(configPath);
+  const model = buildModel(config);
+  return { tree: renderTree(model), model, configText: text };
+}
+
+export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<ScaffoldResult> {
+  const dir = resolve(opts.dir);
+  const configPath = resolve(dir, opts.config ?? CONFIG_FILE);
+  const { tree, model } = await renderFromConfig(configPath);
+  const disk = await readDiskState(dir, tree);
+  const plan = planChanges(tree, disk, opts.force);
+
+  if (opts.check) return reportCheck(plan, print);
+  if (opts.dryRun) {
+    printPlan(plan, print, "would ");
+    for (const c of plan.changes) print(unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path}`, newLabel: `b/${c.path}` }).trimEnd());
+    return { exitCode: 0, plan };
+  }
+  if (plan.conflicts.length)
+    throw new UserError(
+      `these files were not written by kafka-gitops but sit where it generates files:\n${plan.conflicts.map((p) => `  ${p}`).join("\n")}\nMove them elsewhere, or pass --force to replace them.`,
+    );
+
+  const repo = opts.commit ? await gitPreflight(dir, plan, opts.force) : undefined;
+  const { applyPlan } = await import("./write.js");
+  await applyPlan(dir, plan);
+  printPlan(plan, print, "");
+
+  if (!repo) return { exitCode: 0, plan };
+  const { commitPaths } = await import("./git.js");
+  const configRel = relative(dir, configPath);
+  const insideDir = !configRel.startsWith("..") && !isAbsolute(configRel);
+  const present = [...tree.keys(), ...(insideDir ? [configRel] : [])];
+  const removed = plan.changes.filter((c) => c.kind === "removed").map((c) => c.path);
+  const firstScaffold = plan.changes.length > 0 && plan.changes.every((c) => c.kind === "added");
+  const id = await commitPaths(repo, present, removed, commitMessage(model, plan.changes, firstScaffold));
+  print(id ? `committed ${id}` : "nothing to commit: the generated tree is up to date");
+  return { exitCode: 0, plan, ...(id && { commit: id }) };
+}
+
+async function gitPreflight(dir: string, plan: Plan, force: boolean) {
+  const { openRepo, checkIdentity, uncommittedPaths } = await import("./git.js");
+  const repo = await openRepo(dir);
+  await checkIdentity(repo);
+  if (!force) {
+    const touched = plan.changes.map((c) => c.path);
+    const dirty = await uncommittedPaths(repo, touched);
+    if (dirty.length)
+      throw new GitError(
+        `uncommitted changes in generated files would be overwritten:\n${dirty.map((p) => `  ${p}`).join("\n")}\n` +
+          "Generated files are rebuilt from the config: put the change into kafka-gitops.yaml instead. " +
+          "Commit or discard these edits (git checkout -- <file>), or pass --force to overwrite them.",
+      );
+  }
+  return repo;
+}
+
+function printPlan(plan: Plan, print: Print, verb: "would " | ""): void {
+  if (plan.changes.length === 0) {
+    print(`up to date: ${plan.unchanged} generated files match the config`);
+    return;
+  }
+  for (const c of plan.changes) print(`  ${verb}${c.kind === "added" ? "add" : c.kind === "changed" ? "update" : "remove"} ${c.path}`);
+  const count = (k: string) => plan.changes.filter((c) => c.kind === k).length;
+  print(`${verb ? "would write" : "wrote"}: ${count("added")} added, ${count("changed")} updated, ${count("removed")} removed, ${plan.unchanged} unchanged`);
+}
+
+const MAX_CHECK_DIFF_LINES = 200;
+
+function reportCheck(plan: Plan, print: Print): ScaffoldResult {
+  const drift = [...plan.changes.map((c) => ({ path: c.path, kind: c.kind })), ...plan.conflicts.map((path) => ({ path, kind: "hand-written" }))];
+  if (drift.length === 0) {
+    print(`up to date: ${plan.unchanged} generated files match the config`);
+    return { exitCode: 0, plan };
+  }
+  const label = (k: string) => (k === "added" ? "missing" : k === "removed" ? "no longer generated" : k === "changed" ? "differs" : "hand-written file at a generated path");
+  print(`the generated tree does not match the config (${drift.length} file${drift.length === 1 ? "" : "s"}):`);
+  for (const d of drift) print(`  ${d.path}: ${label(d.kind)}`);
+  const lines = plan.changes
+    .flatMap((c) => unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path} (on disk)`, newLabel: `b/${c.path} (from config)` }).trimEnd().split("\n"))
+    .filter((l) => l.length > 0);
+  for (const l of lines.slice(0, MAX_CHECK_DIFF_LINES)) print(l);
+  if (lines.length > MAX_CHECK_DIFF_LINES) print(`... ${lines.length - MAX_CHECK_DIFF_LINES} more diff lines`);
+  print("run `npm run scaffold` and commit the result");
+  return { exitCode: 1, plan };
+}
