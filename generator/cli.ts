@@ -77,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
   return result.exitCode;
 }
 
+// `kafka-gitops ... | head` closes stdout early; that is not an error worth a stack trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -29,6 +29,8 @@ export const labels = {
   managedBy: "app.kubernetes.io/managed-by",
   /** On every pod that has the broker role: the bootstrap Service selects it. */
   broker: "kafka-gitops/broker",
+  /** On Deployment-per-broker pods: the per-broker Service selects exactly one node by it. */
+  nodeId: "kafka-gitops/node-id",
   environment: "kafka-gitops/environment",
   /** Set by the StatefulSet controller on Kubernetes >= 1.28; node.id is read from it. */
   podIndex: "apps.kubernetes.io/pod-index",

@@ -34,9 +34,11 @@ test("a minimal config gets every documented default", (t) => {
       resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },
       heap: "512m",
       spread: "preferred",
+      sync: { automated: true, prune: true, selfHeal: true },
       config: {},
     },
   ]);
+  t.deepEqual(config.argocd, { namespace: "argocd", project: "kafka" });
 });
 
 test("derived defaults follow the environment's size and kafka-wide settings", (t) => {
@@ -80,13 +82,13 @@ const invalid: Array<[string, string, string[]]> = [
   [
     "misspelled top-level key",
     REPO + "enviroments:\n  dev: {}\n",
-    ["environments: is required (a mapping)", 'enviroments: unknown key; did you mean "environments"? allowed here: repo, kafka, environments'],
+    ["environments: is required (a mapping)", 'enviroments: unknown key; did you mean "environments"? allowed here: repo, kafka, argocd, environments'],
   ],
   [
     "misspelled environment key",
     REPO + "environments:\n  dev: {broker: 1}\n",
     [
-      'environments.dev.broker: unknown key; did you mean "brokers"? allowed here: cluster, server, namespace, brokers, controllers, workload, image, clusterId, storage, resources, heap, spread, config',
+      'environments.dev.broker: unknown key; did you mean "brokers"? allowed here: cluster, server, namespace, brokers, controllers, workload, image, clusterId, storage, resources, heap, spread, nodes, sync, config',
     ],
   ],
   [
@@ -99,6 +101,8 @@ const invalid: Array<[string, string, string[]]> = [
     REPO + "environments:\n  ../etc: {}\n",
     ['environments["../etc"]: must be a DNS-1123 label: lower-case letters, digits and \'-\', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)'],
   ],
+  ["nodes list of the wrong length", REPO + "environments:\n  dev: {brokers: 3, nodes: [w1, w2]}\n", ["environments.dev.nodes: lists 2 nodes for 3 brokers; give exactly one node per broker (broker i runs on nodes[i])"]],
+  ["a node listed twice", REPO + "environments:\n  dev: {brokers: 2, nodes: [w1, w1]}\n", ["environments.dev.nodes: lists a node twice; two brokers on one node lose both on one node failure: give distinct nodes"]],
   ["zero brokers", REPO + "environments:\n  dev: {brokers: 0}\n", ["environments.dev.brokers: must be at least 1"]],
   ["brokers as a word", REPO + "environments:\n  dev: {brokers: three}\n", ["environments.dev.brokers: must be a whole number"]],
   ["even controllers", REPO + "environments:\n  dev: {brokers: 3, controllers: 2}\n", ["environments.dev.controllers: must be 1, 3 or 5 (an odd quorum: 3 survives one failure, 5 survives two)"]],
@@ -159,7 +163,7 @@ const invalid: Array<[string, string, string[]]> = [
     [
       "kafka.name: must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)",
       "environments.dev.brokers: must be at least 1",
-      "environments.dev.typo: unknown key; allowed here: cluster, server, namespace, brokers, controllers, workload, image, clusterId, storage, resources, heap, spread, config",
+      "environments.dev.typo: unknown key; allowed here: cluster, server, namespace, brokers, controllers, workload, image, clusterId, storage, resources, heap, spread, nodes, sync, config",
       "environments.prod.controllers: 3 controllers need at least 3 brokers (the voters are combined broker+controller nodes); raise brokers to 3 or lower controllers",
     ],
   ],

@@ -12,6 +12,13 @@ export function environmentProblems(env: Environment): Problem[] {
       path: at("controllers"),
       message: `${env.controllers} controllers need at least ${env.controllers} brokers (the voters are combined broker+controller nodes); raise brokers to ${env.controllers} or lower controllers`,
     });
+  if (env.nodes !== undefined && env.nodes.length !== env.brokers)
+    problems.push({
+      path: at("nodes"),
+      message: `lists ${env.nodes.length} node${env.nodes.length === 1 ? "" : "s"} for ${env.brokers} broker${env.brokers === 1 ? "" : "s"}; give exactly one node per broker (broker i runs on nodes[i])`,
+    });
+  if (env.nodes !== undefined && new Set(env.nodes).size !== env.nodes.length)
+    problems.push({ path: at("nodes"), message: "lists a node twice; two brokers on one node lose both on one node failure: give distinct nodes" });
   if (env.namespace.length > 63)
     problems.push({ path: at("namespace"), message: `"${env.namespace}" is longer than 63 characters; set a shorter namespace` });
   const limit = parseQuantity(env.resources.limits.memory);

@@ -163,6 +163,20 @@ const environmentInput = z
       .describe(
         "How Kafka pods spread over nodes: required = never two on one node (extra pods stay Pending), preferred = best effort. Default: required with 3 or more brokers.",
       ),
+    nodes: z
+      .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a node name (its kubernetes.io/hostname label)" }))
+      .optional()
+      .describe(
+        "Pin brokers to worker nodes by their kubernetes.io/hostname: broker i runs on nodes[i] (deployment-per-broker); a StatefulSet is restricted to these nodes. One entry per broker.",
+      ),
+    sync: z
+      .strictObject({
+        automated: z.boolean().default(true).describe("Argo CD applies every commit by itself."),
+        prune: z.boolean().default(true).describe("Argo CD deletes objects removed from Git (never the data volumes)."),
+        selfHeal: z.boolean().default(true).describe("Argo CD reverts changes made in the cluster by hand."),
+      })
+      .default({ automated: true, prune: true, selfHeal: true })
+      .describe("Argo CD sync policy of this environment's Application."),
     config: kafkaSettings.describe("server.properties keys for this environment; they win over kafka.config."),
   })
   .describe("One Kafka cluster: where it runs and how big it is.");
@@ -194,6 +208,15 @@ export const configInput = z
       })
       .default({ name: "kafka", image: "apache/kafka:4.3.1", workload: "statefulset", config: {} })
       .describe("Settings every environment shares."),
+    argocd: z
+      .strictObject({
+        namespace: dnsLabel().default("argocd").describe("Namespace Argo CD runs in; Applications and the AppProject go there."),
+        project: dnsLabel()
+          .optional()
+          .describe("AppProject of the Kafka Applications (never `default`). Default: kafka.name."),
+      })
+      .default({ namespace: "argocd" })
+      .describe("Where the Argo CD objects live."),
     environments: z
       .record(dnsLabel(40), environmentInput)
       .refine((envs) => Object.keys(envs).length > 0, { error: "define at least one environment, e.g. `dev: { brokers: 1 }`" })
@@ -230,12 +253,15 @@ export interface Environment {
   resources: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } };
   heap: string;
   spread: "required" | "preferred";
+  nodes?: string[];
+  sync: { automated: boolean; prune: boolean; selfHeal: boolean };
   config: Record<string, string | number | boolean>;
 }
 
 export interface Config {
   repo: { url: string; revision: string };
   kafka: { name: string; image: string; workload: Workload; config: Record<string, string | number | boolean> };
+  argocd: { namespace: string; project: string };
   environments: Environment[];
 }
 
@@ -258,6 +284,8 @@ function resolveEnvironment(name: string, env: EnvironmentInput, kafka: ConfigIn
     },
     heap: env.heap ?? defaultHeap(memoryLimit),
     spread: env.spread ?? (env.brokers >= 3 ? "required" : "preferred"),
+    ...(env.nodes !== undefined && { nodes: env.nodes }),
+    sync: env.sync,
     config: env.config,
   };
 }
@@ -268,6 +296,7 @@ export function resolveConfig(input: ConfigInput): Config {
   return {
     repo: input.repo,
     kafka: input.kafka,
+    argocd: { namespace: input.argocd.namespace, project: input.argocd.project ?? input.kafka.name },
     environments: names.map((n) => resolveEnvironment(n, input.environments[n]!, input.kafka)),
   };
 }

@@ -7,13 +7,14 @@ import { envNameFor } from "../kafka-keys.js";
 import { envFile, yamlFile } from "./files.js";
 import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels } from "./pod.js";
+import { renderDeploymentBase } from "./deployment.js";
 import { renderStatefulSets } from "./statefulset.js";
 
 export function renderBase(model: Model): Array<[string, string]> {
   const files: Array<[string, string]> = [...renderCommon(model)];
   for (const workload of model.workloads) {
     if (workload === "statefulset") files.push(...renderWorkloadBase(model, workload, renderStatefulSets(model)));
-    else throw new Error(`internal: workload ${workload} has no renderer yet`);
+    else files.push(...renderDeploymentBase(model));
   }
   return files;
 }

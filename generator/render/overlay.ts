@@ -3,6 +3,7 @@
 import { annotations, dirs, labels as labelKeys, MANAGED_BY } from "../layout.js";
 import type { EnvironmentModel, Model, Settings } from "../model/model.js";
 import { settingsToEnv } from "./base.js";
+import { renderBrokerFiles } from "./deployment.js";
 import { envFile, yamlFile } from "./files.js";
 import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels } from "./pod.js";
@@ -18,27 +19,17 @@ export function overlaySettings(model: Model, em: EnvironmentModel): Settings {
 export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string, string]> {
   const { env } = em;
   const dir = dirs.overlay(env.name);
-  const { names } = model;
-  const brokerGroup = em.groups.find((g) => g.kind === "broker")!;
-
-  const imageOverride = env.image !== model.config.kafka.image ? [imageEntry(model.image.name, em.image)] : [];
+  const workloadFiles = env.workload === "statefulset" ? statefulSetOverlay(model, em) : deploymentOverlay(model, em);
   const kustomization = {
     ...KUSTOMIZATION,
     namespace: env.namespace,
-    resources: [`../../${dirs.workload(env.workload)}`, "namespace.yaml"],
+    resources: [...workloadFiles.resources, "namespace.yaml", ...workloadFiles.files.filter(([p]) => p.startsWith("brokers/")).map(([p]) => p)],
+    ...workloadFiles.kustomization,
     labels: [{ pairs: { [labelKeys.environment]: env.name }, includeSelectors: false }],
-    ...(imageOverride.length > 0 && { images: imageOverride }),
-    replicas: em.groups.map((g) => ({ name: g.name, count: g.count })),
-    configMapGenerator: [{ name: names.config, behavior: "merge", envs: ["kafka.env"] }],
-    patches: [
-      { path: "statefulsets.yaml", target: { kind: "StatefulSet", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } },
-      {
-        // Broker-only ordinals continue after the voters, so a pod's ordinal is its node.id.
-        patch: `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${brokerGroup.name}\nspec:\n  ordinals:\n    start: ${brokerGroup.firstId}\n`,
-      },
-    ],
+    ...(env.image !== model.config.kafka.image && { images: [imageEntry(model.image.name, em.image)] }),
+    configMapGenerator: [{ name: model.names.config, behavior: "merge", envs: ["kafka.env"] }],
+    patches: workloadFiles.patches,
   };
-
   const namespace = {
     apiVersion: "v1",
     kind: "Namespace",
@@ -49,7 +40,6 @@ export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string
       annotations: { [annotations.argoSyncOptions]: "Prune=false,Delete=false" },
     },
   };
-
   return [
     [`${dir}/kustomization.yaml`, yamlFile([kustomization], [`Environment ${env.name}: ${describeSize(em)}.`])],
     [`${dir}/namespace.yaml`, yamlFile([namespace])],
@@ -60,51 +50,89 @@ export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string
         "CLUSTER_ID and the voters are fixed for the life of the cluster: changing them on existing volumes stops every node.",
       ]),
     ],
-    [`${dir}/statefulsets.yaml`, yamlFile([podPatch(model, em)], ["Applies to every Kafka StatefulSet of this environment."])],
+    ...workloadFiles.files.map(([p, text]): [string, string] => [`${dir}/${p}`, text]),
   ];
+}
+
+interface WorkloadOverlay {
+  resources: string[];
+  kustomization: Record<string, unknown>;
+  patches: unknown[];
+  files: Array<[string, string]>;
+}
+
+function statefulSetOverlay(model: Model, em: EnvironmentModel): WorkloadOverlay {
+  const brokerGroup = em.groups.find((g) => g.kind === "broker")!;
+  const podPatch = {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "every-kafka-statefulset" },
+    spec: {
+      template: { spec: podSettings(model, em) },
+      volumeClaimTemplates: [volumeClaimTemplate(model, em.env.storage.size, em.env.storage.storageClass)],
+    },
+  };
+  return {
+    resources: [`../../${dirs.workload("statefulset")}`],
+    kustomization: { replicas: em.groups.map((g) => ({ name: g.name, count: g.count })) },
+    patches: [
+      { path: "statefulsets.yaml", target: { kind: "StatefulSet", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } },
+      {
+        // Broker-only ordinals continue after the voters, so a pod's ordinal is its node.id.
+        patch: `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${brokerGroup.name}\nspec:\n  ordinals:\n    start: ${brokerGroup.firstId}\n`,
+      },
+    ],
+    files: [["statefulsets.yaml", yamlFile([podPatch], ["Applies to every Kafka StatefulSet of this environment."])]],
+  };
+}
+
+function deploymentOverlay(model: Model, em: EnvironmentModel): WorkloadOverlay {
+  const podPatch = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "every-kafka-deployment" },
+    spec: { template: { spec: podSettings(model, em) } },
+  };
+  const brokerFiles = renderBrokerFiles(model, em);
+  return {
+    resources: [`../../${dirs.common}`],
+    kustomization: { components: [`../../${dirs.workload("deployment-per-broker")}`] },
+    patches: [{ path: "deployments.yaml", target: { kind: "Deployment", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } }],
+    files: [["deployments.yaml", yamlFile([podPatch], ["Applies to every Kafka Deployment of this environment."])], ...brokerFiles],
+  };
+}
+
+/** Per-environment pod settings: resources, heap and placement. */
+function podSettings(model: Model, em: EnvironmentModel) {
+  const { env } = em;
+  const podAntiAffinity =
+    env.spread === "required"
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: clusterLabels(model) }, topologyKey: "kubernetes.io/hostname" }] }
+      : undefined;
+  // A StatefulSet cannot pin ordinal i to a node; restricting it to the listed nodes (one broker each when spread is required) is the closest.
+  const nodeAffinity =
+    env.nodes !== undefined && env.workload === "statefulset"
+      ? {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: env.nodes }] }],
+          },
+        }
+      : undefined;
+  return {
+    ...((podAntiAffinity || nodeAffinity) && {
+      affinity: { ...(nodeAffinity && { nodeAffinity }), ...(podAntiAffinity && { podAntiAffinity }) },
+    }),
+    containers: [
+      {
+        name: "kafka",
+        env: [{ name: "KAFKA_HEAP_OPTS", value: `-Xmx${env.heap} -Xms${env.heap}` }],
+        resources: { requests: env.resources.requests, limits: env.resources.limits },
+      },
+    ],
+  };
 }
 
 function describeSize(em: EnvironmentModel): string {
   const { env } = em;
   return `${env.brokers} broker${env.brokers === 1 ? "" : "s"}, ${env.controllers} of them KRaft voter${env.controllers === 1 ? "" : "s"}, ${env.workload}`;
-}
-
-function podPatch(model: Model, em: EnvironmentModel) {
-  const { env } = em;
-  const resources = {
-    requests: env.resources.requests,
-    limits: env.resources.limits,
-  };
-  const spreadRequired =
-    env.spread === "required"
-      ? {
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: clusterLabels(model) }, topologyKey: "kubernetes.io/hostname" },
-              ],
-            },
-          },
-        }
-      : {};
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: "kafka-nodes" },
-    spec: {
-      template: {
-        spec: {
-          ...spreadRequired,
-          containers: [
-            {
-              name: "kafka",
-              env: [{ name: "KAFKA_HEAP_OPTS", value: `-Xmx${env.heap} -Xms${env.heap}` }],
-              resources,
-            },
-          ],
-        },
-      },
-      volumeClaimTemplates: [volumeClaimTemplate(model, env.storage.size, env.storage.storageClass)],
-    },
-  };
 }

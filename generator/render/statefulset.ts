@@ -4,7 +4,7 @@
 import { DATA_VOLUME, labels as labelKeys, MANAGED_BY } from "../layout.js";
 import type { Model, NodeGroup } from "../model/model.js";
 import { yamlFile } from "./files.js";
-import { clusterLabels, groupLabels, kafkaPodTemplate } from "./pod.js";
+import { clusterLabels, fieldRef, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
 
 export function renderStatefulSets(model: Model): Array<[string, string]> {
   // Every environment has the same two groups; only their sizes differ (set in the overlays).
@@ -40,14 +40,25 @@ function statefulSet(model: Model, group: NodeGroup) {
       // Volumes outlive the StatefulSet and scale-downs: data is only deleted by a person.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       updateStrategy: { type: "RollingUpdate" },
-      template: kafkaPodTemplate(model, {
-        roles: group.roles,
-        podLabels,
-        nodeId: { fromPodIndexLabel: true },
-        advertisedHost: `$(POD_NAME).${names.headless}.$(POD_NAMESPACE).svc`,
-        configMapName: names.config,
-        image: model.image.name,
-      }),
+      template: {
+        metadata: { labels: podLabels },
+        spec: kafkaPodSpec(model, {
+          roles: group.roles,
+          env: [
+            // Defined first: later values refer to them as $(POD_NAME) and $(POD_NAMESPACE).
+            { name: "POD_NAME", valueFrom: fieldRef("metadata.name") },
+            { name: "POD_NAMESPACE", valueFrom: fieldRef("metadata.namespace") },
+            ...nodeEnv(
+              group.roles,
+              // The StatefulSet controller labels each pod with its ordinal (Kubernetes >= 1.28); ordinals start at the group's first node.id.
+              { name: "KAFKA_NODE_ID", valueFrom: fieldRef(`metadata.labels['${labelKeys.podIndex}']`) },
+              `$(POD_NAME).${names.headless}.$(POD_NAMESPACE).svc`,
+            ),
+          ],
+          configMapName: names.config,
+          image: model.image.name,
+        }),
+      },
     },
   };
 }

@@ -1,0 +1,134 @@
+// The Deployment-per-broker workload (seed 001): each node is one Deployment
+// with one replica, one Service and one PVC. Kustomize cannot loop, so the
+// generator writes a short file per node into the overlay; everything the nodes
+// share is one patch in the base/deployment-per-broker component.
+import { annotations, CONTAINER_NAME, DATA_VOLUME, dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
+import type { EnvironmentModel, Model, NodeGroup } from "../model/model.js";
+import { nodeHost, nodeIds, podName } from "../model/model.js";
+import { yamlFile } from "./files.js";
+import { imageEntry } from "./kustomization.js";
+import { clusterLabels, containerPorts, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
+
+export const COMPONENT = { apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: "Component" } as const;
+
+/** base/deployment-per-broker: a Component, because its patch must reach the Deployments that live in each overlay. */
+export function renderDeploymentBase(model: Model): Array<[string, string]> {
+  const dir = dirs.workload("deployment-per-broker");
+  const component = {
+    ...COMPONENT,
+    // Tag bumps are a one-line diff here; an environment can pin another tag in its overlay.
+    images: [imageEntry(model.image.name, model.image)],
+    patches: [{ path: "broker-pod.yaml", target: { kind: "Deployment", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } }],
+  };
+  const sharedPod = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "every-kafka-node" },
+    spec: {
+      // Two pods with one node.id and one ReadWriteOnce volume must never run at once: stop the old pod before starting the new one.
+      strategy: { type: "Recreate" },
+      template: {
+        // Probes use the client port: every node of this workload has the broker role.
+        spec: kafkaPodSpec(model, { roles: ["broker"], env: [], configMapName: model.names.config, image: model.image.name, ports: false }),
+      },
+    },
+  };
+  return [
+    [`${dir}/kustomization.yaml`, yamlFile([component], ["Included by overlays as a component: the shared pod of every per-broker Deployment."])],
+    [
+      `${dir}/broker-pod.yaml`,
+      yamlFile([sharedPod], ["Merged into every Kafka Deployment of an environment; the per-node parts are in overlays/<env>/brokers/."]),
+    ],
+  ];
+}
+
+/** The claim name a StatefulSet would give this node, so switching workloads re-attaches the same volume. */
+export function claimName(group: NodeGroup, id: number): string {
+  return `${DATA_VOLUME}-${podName(group, id)}`;
+}
+
+export function brokerFileName(group: NodeGroup, id: number): string {
+  return `brokers/${podName(group, id)}.yaml`;
+}
+
+/** One file per node: its Deployment, Service and PVC. */
+export function renderBrokerFiles(model: Model, em: EnvironmentModel): Array<[string, string]> {
+  return em.groups.flatMap((group) =>
+    nodeIds(group).map((id): [string, string] => [brokerFileName(group, id), yamlFile(nodeObjects(model, em, group, id), [`Kafka node ${id} of environment ${em.env.name}.`])]),
+  );
+}
+
+function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: number) {
+  const { env } = em;
+  const name = podName(group, id);
+  const nodeSelector = { ...clusterLabels(model), [labelKeys.nodeId]: String(id) };
+  const podLabels = {
+    ...groupLabels(model, group.kind),
+    ...(group.roles.includes("broker") && { [labelKeys.broker]: "true" }),
+    [labelKeys.nodeId]: String(id),
+  };
+  const metaLabels = { ...groupLabels(model, group.kind), [labelKeys.nodeId]: String(id), [labelKeys.managedBy]: MANAGED_BY };
+  const pinnedNode = env.nodes?.[id];
+
+  const deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, labels: metaLabels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: nodeSelector },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          ...(pinnedNode !== undefined && {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [pinnedNode] }] }],
+                },
+              },
+            },
+          }),
+          containers: [
+            {
+              name: CONTAINER_NAME,
+              ports: containerPorts(group.roles),
+              env: nodeEnv(group.roles, { name: "KAFKA_NODE_ID", value: String(id) }, nodeHost(env, model.names, group, id)),
+            },
+          ],
+          volumes: [{ name: DATA_VOLUME, persistentVolumeClaim: { claimName: claimName(group, id) } }],
+        },
+      },
+    },
+  };
+  const service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, labels: metaLabels },
+    spec: {
+      // The quorum needs the address before the node is ready.
+      publishNotReadyAddresses: true,
+      selector: nodeSelector,
+      ports: [
+        ...(group.roles.includes("broker") ? [{ name: ports.client.name, port: ports.client.port, targetPort: ports.client.name }] : []),
+        ...(group.roles.includes("controller") ? [{ name: ports.controller.name, port: ports.controller.port, targetPort: ports.controller.name }] : []),
+      ],
+    },
+  };
+  const claim = {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: {
+      name: claimName(group, id),
+      labels: clusterLabels(model),
+      // Argo CD prunes what vanishes from Git; a broker's data is only ever deleted by a person.
+      annotations: { [annotations.argoSyncOptions]: "Prune=false,Delete=false" },
+    },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...(env.storage.storageClass !== undefined && { storageClassName: env.storage.storageClass }),
+      resources: { requests: { storage: env.storage.size } },
+    },
+  };
+  return [deployment, service, claim];
+}
