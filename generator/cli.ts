@@ -18,11 +18,18 @@ Options:
   --check         write nothing; exit 1 if the files on disk differ from what the config generates
   --dry-run       write nothing; print what would change, with diffs
   --force         overwrite uncommitted edits and hand-written files at generated paths
+  --branch NAME   commit on branch NAME (created from the current commit when missing),
+                  for a pull request; the branch you were on is left as it was
+  --push          push the branch to origin after committing (sets its upstream; never forces)
   -h, --help      show this help
 
-Writes base/, overlays/<env>/ and kafka-gitops.schema.json, removes files it
-generated earlier that the config no longer produces, and commits exactly those
-paths (and the config). Files it did not generate are never touched.
+Writes base/, overlays/<env>/, clusters/<cluster>/ and kafka-gitops.schema.json,
+removes files it generated earlier that the config no longer produces, and commits
+exactly those paths (and the config). Files it did not generate are never touched.
+Every git precondition is checked before the first file is written. A rejected
+push keeps the commit and prints how to publish it.
+
+Bootstrap Argo CD on a cluster, once: kubectl apply -k clusters/<cluster>
 
 Exit codes: 0 success (also: nothing to do), 1 invalid config, drift (--check),
 refused change or git failure, 2 bad usage.
@@ -50,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
         check: { type: "boolean", default: false },
         "dry-run": { type: "boolean", default: false },
         force: { type: "boolean", default: false },
+        branch: { type: "string" },
+        push: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -61,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.check && values["dry-run"]) throw new UsageError("--check and --dry-run exclude each other: --check is for CI, --dry-run for a person");
+  const gitFlags = [values.branch !== undefined && "--branch", values.push && "--push"].filter(Boolean).join(" and ");
+  const noCommit = values.check ? "--check" : values["dry-run"] ? "--dry-run" : !values.commit ? "--no-commit" : "";
+  if (gitFlags && noCommit) throw new UsageError(`${gitFlags} act${gitFlags.includes(" and ") ? "" : "s"} on a commit, which ${noCommit} does not make`);
+  if (values.branch === "") throw new UsageError("--branch needs a name, e.g. --branch kafka/prod-4-brokers");
 
   const { runScaffold } = await import("./scaffold.js");
   const result = await runScaffold(
@@ -71,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
       check: values.check,
       dryRun: values["dry-run"],
       force: values.force,
+      ...(values.branch !== undefined && { branch: values.branch }),
+      push: values.push,
     },
     (line) => process.stdout.write(line + "\n"),
   );

@@ -46,3 +46,6 @@ export function envNameFor(key: string): string {
   for (const ch of key) out += ch === "_" ? "__" : ch === "-" ? "___" : ch === "." ? "_" : ch;
   return `KAFKA_${out.toUpperCase()}`;
 }
+
+/** Keys whose values are credentials: in Git they would be readable by everyone with the repository. */
+export const SECRET_KEY = /(password|secret|jaas\.config|credentials?|token|\.key)$/;

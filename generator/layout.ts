@@ -13,6 +13,8 @@ export const GENERATED_TOP_FILES = [SCHEMA_FILE] as const;
 export const dirs = {
   base: "base",
   common: "base/common",
+  /** A Kustomize Component every overlay includes: the one place the image tag is pinned. */
+  image: "base/image",
   workload: (workload: string) => `base/${workload}`,
   overlay: (env: string) => `overlays/${env}`,
   cluster: (cluster: string) => `clusters/${cluster}`,
@@ -38,6 +40,10 @@ export const labels = {
 
 export const annotations = {
   argoSyncOptions: "argocd.argoproj.io/sync-options",
+  /** Lower waves are applied (and healthy) first: the AppProjects before the Applications that name them. */
+  argoSyncWave: "argocd.argoproj.io/sync-wave",
+  /** Repository paths an Application renders from; commits elsewhere do not refresh it (webhook-driven). */
+  argoManifestGeneratePaths: "argocd.argoproj.io/manifest-generate-paths",
 } as const;
 
 export const APP_NAME = "kafka";
@@ -54,6 +60,7 @@ export function objectNames(kafkaName: string) {
     combined: kafkaName,
     broker: `${kafkaName}-broker`,
     controller: `${kafkaName}-controller`,
+    networkPolicy: kafkaName,
   };
 }
 
@@ -70,3 +77,32 @@ export const ports = {
 } as const;
 
 export const listenerNames = { client: "PLAINTEXT", controller: "CONTROLLER" } as const;
+
+/** Argo CD's own cluster as a destination: where the Application objects themselves live. */
+export const ARGO_IN_CLUSTER = "https://kubernetes.default.svc";
+
+/** Files of clusters/<cluster>/. Application files carry a prefix so no environment name can collide with the others. */
+export const clusterFiles = {
+  kustomization: "kustomization.yaml",
+  projects: "appprojects.yaml",
+  root: "root.yaml",
+  application: (env: string) => `app-${env}.yaml`,
+} as const;
+
+/**
+ * Argo CD object names. Environment Applications and the per-cluster root
+ * Applications share one namespace; config/argocd-rules.ts refuses a config in
+ * which an environment's name would collide with a root's.
+ */
+export function argoNames(kafkaName: string, project: string) {
+  return {
+    project,
+    /** Holds only the root Applications: they manage Argo CD objects, which the Kafka project must never permit. */
+    bootstrapProject: `${project}-bootstrap`,
+    application: (env: string) => `${kafkaName}-${env}`,
+    root: (cluster: string) => `${kafkaName}-apps-${cluster}`,
+  };
+}
+
+/** The per-environment summary a person reads first: overlays/<env>/README.md. */
+export const ENVIRONMENT_README = "README.md";

@@ -1,6 +1,7 @@
 // The scaffold pipeline: load -> validate -> model -> render -> plan ->
-// (check / dry-run stop here) -> git preflight -> write -> commit.
-// Everything before applyPlan is free of side effects.
+// (check / dry-run stop here) -> git preflight -> [switch branch] -> write -> commit -> [push].
+// Everything before the branch switch is free of side effects; the switch comes
+// after every precondition and changes no file (see planBranch).
 import { relative, resolve, isAbsolute } from "node:path";
 import { loadConfig } from "./config/load.js";
 import { commitMessage } from "./commit-message.js";
@@ -20,12 +21,17 @@ export interface ScaffoldOptions {
   check: boolean;
   dryRun: boolean;
   force: boolean;
+  /** Commit on this branch (created from HEAD when missing) instead of the checked-out one. */
+  branch?: string;
+  /** Push the branch to origin after committing (never forced). */
+  push?: boolean;
 }
 
 export interface ScaffoldResult {
   exitCode: 0 | 1;
   plan: Plan;
   commit?: string;
+  pushed?: boolean;
 }
 
 export type Print = (line: string) => void;
@@ -55,30 +61,47 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
       `these files were not written by kafka-gitops but sit where it generates files:\n${plan.conflicts.map((p) => `  ${p}`).join("\n")}\nMove them elsewhere, or pass --force to replace them.`,
     );
 
-  const repo = opts.commit ? await gitPreflight(dir, plan, opts.force) : undefined;
+  const git = opts.commit ? await gitPreflight(dir, plan, opts) : undefined;
+  if (git?.step?.switch) {
+    const { switchBranch } = await import("./git.js");
+    await switchBranch(git.repo, git.step);
+    print(`switched to ${git.step.create ? "new " : ""}branch ${git.step.name} (${git.step.from} is unchanged)`);
+  }
   const { applyPlan } = await import("./write.js");
   await applyPlan(dir, plan);
   printPlan(plan, print, "");
 
-  if (!repo) return { exitCode: 0, plan };
-  const { commitPaths } = await import("./git.js");
+  if (!git) return { exitCode: 0, plan };
+  const { commitPaths, pushBranch } = await import("./git.js");
   const configRel = relative(dir, configPath);
   const insideDir = !configRel.startsWith("..") && !isAbsolute(configRel);
   const present = [...tree.keys(), ...(insideDir ? [configRel] : [])];
   const removed = plan.changes.filter((c) => c.kind === "removed").map((c) => c.path);
   const firstScaffold = plan.changes.length > 0 && plan.changes.every((c) => c.kind === "added");
-  const id = await commitPaths(repo, present, removed, commitMessage(model, plan.changes, firstScaffold));
-  print(id ? `committed ${id}` : "nothing to commit: the generated tree is up to date");
-  return { exitCode: 0, plan, ...(id && { commit: id }) };
+  const id = await commitPaths(git.repo, present, removed, commitMessage(model, plan.changes, firstScaffold));
+  print(id ? `committed ${id}${git.branch ? ` on ${git.branch}` : ""}` : "nothing to commit: the generated tree is up to date");
+  const result: ScaffoldResult = { exitCode: 0, plan, ...(id && { commit: id }) };
+  if (!opts.push || !git.branch) return result;
+  // Also pushes a commit left behind by an earlier rejected push; an up-to-date branch pushes nothing.
+  const retry = `npm run scaffold -- ${opts.branch !== undefined ? `--branch ${git.branch} ` : ""}--push`;
+  const pushed = (await pushBranch(git.repo, git.branch, retry)) === "pushed";
+  print(pushed ? `pushed ${git.branch} to origin` : `nothing to push: origin has ${git.branch} up to date`);
+  return { ...result, pushed };
 }
 
-async function gitPreflight(dir: string, plan: Plan, force: boolean) {
-  const { openRepo, checkIdentity, uncommittedPaths } = await import("./git.js");
+/** Every git precondition, read-only: a refusal here leaves the repository exactly as it was. */
+async function gitPreflight(dir: string, plan: Plan, opts: ScaffoldOptions) {
+  const { openRepo, checkIdentity, currentBranch, planBranch, checkRemote, uncommittedPaths } = await import("./git.js");
   const repo = await openRepo(dir);
   await checkIdentity(repo);
-  if (!force) {
-    const touched = plan.changes.map((c) => c.path);
-    const dirty = await uncommittedPaths(repo, touched);
+  const step = opts.branch !== undefined ? await planBranch(repo, opts.branch) : undefined;
+  const branch = step?.name ?? (await currentBranch(repo));
+  if (opts.push) {
+    if (branch === undefined) throw new GitError("--push needs a branch, and HEAD is detached: pass --branch NAME (nothing was written)");
+    await checkRemote(repo);
+  }
+  if (!opts.force) {
+    const dirty = await uncommittedPaths(repo, plan.changes.map((c) => c.path));
     if (dirty.length)
       throw new GitError(
         `uncommitted changes in generated files would be overwritten:\n${dirty.map((p) => `  ${p}`).join("\n")}\n` +
@@ -86,7 +109,7 @@ async function gitPreflight(dir: string, plan: Plan, force: boolean) {
           "Commit or discard these edits (git checkout -- <file>), or pass --force to overwrite them.",
       );
   }
-  return repo;
+  return { repo, step, branch };
 }
 
 function printPlan(plan: Plan, print: Print, verb: "would " | ""): void {

@@ -1,6 +1,6 @@
 // The only module that imports the YAML library. It fixes the output options
 // once so every generated file is formatted the same way.
-import { LineCounter, parseDocument, stringify } from "yaml";
+import { LineCounter, parseAllDocuments, parseDocument, stringify } from "yaml";
 
 const STRINGIFY_OPTIONS = {
   // YAML 1.1 so yes/no/on/off are quoted: kubectl reads YAML 1.1 and would turn them into booleans.
@@ -62,4 +62,20 @@ export function parseYaml(text: string): ParsedYaml {
     };
   }
   return { ok: true, value: doc.toJS() };
+}
+
+/**
+ * Every document of a multi-document YAML text (generated files, `kubectl kustomize`
+ * output) as plain values; empty documents are dropped. Throws on a syntax error.
+ */
+export function parseYamlDocuments(text: string): unknown[] {
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split("\n")[0] ?? "YAML syntax error");
+  return list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
+}
+
+/** Canonical text of a value for review diffs: keys sorted at every level, so a diff is about content, not key order. */
+export function toCanonicalYaml(value: unknown): string {
+  return stringify(value, { ...STRINGIFY_OPTIONS, sortMapEntries: true });
 }

@@ -27,11 +27,15 @@ for (const [label, file] of configs) {
       t.deepEqual(validateKubeObjects(objects), [], `${env.name}: Kubernetes schema`);
       t.deepEqual(checkKafkaCluster(objects), [], `${env.name}: Kafka rules`);
 
-      const nodes = kafkaNodes(objects);
-      t.is(nodes.length, env.brokers, `${env.name}: one Kafka node per broker`);
-      t.deepEqual(nodes.map((n) => Number(n.properties["node.id"])), [...Array(env.brokers).keys()], `${env.name}: node ids 0..brokers-1`);
-      const voters = nodes.filter((n) => n.properties["process.roles"]?.includes("controller"));
-      t.is(voters.length, env.controllers, `${env.name}: voters`);
+      const all = kafkaNodes(objects);
+      const dedicated = env.topology === "dedicated";
+      const total = env.brokers + (dedicated ? env.controllers : 0);
+      t.deepEqual(all.map((n) => Number(n.properties["node.id"])), [...Array(total).keys()], `${env.name}: node ids 0..n-1`);
+      const voters = all.filter((n) => n.properties["process.roles"]?.includes("controller"));
+      t.deepEqual(voters.map((n) => Number(n.properties["node.id"])), [...Array(env.controllers).keys()], `${env.name}: the first ids are the voters`);
+      if (dedicated) t.true(voters.every((n) => n.properties["process.roles"] === "controller" && !("advertised.listeners" in n.properties)), `${env.name}: controller-only`);
+      const nodes = all.filter((n) => n.properties["process.roles"]?.includes("broker"));
+      t.is(nodes.length, env.brokers, `${env.name}: one broker-role node per broker`);
       t.true(nodes.every((n) => n.namespace === env.namespace), `${env.name}: namespace`);
       const ns = objects.find((o) => o.kind === "Namespace");
       t.is(ns?.metadata.name, env.namespace);
@@ -43,8 +47,8 @@ for (const [label, file] of configs) {
       if (env.nodes) {
         for (const n of nodes) {
           const hosts = n.podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values;
-          const id = Number(n.properties["node.id"]);
-          t.deepEqual(hosts, env.workload === "statefulset" ? env.nodes : [env.nodes[id]], `${env.name}: ${n.pod} pinned`);
+          const index = Number(n.properties["node.id"]) - (dedicated ? env.controllers : 0);
+          t.deepEqual(hosts, env.workload === "statefulset" ? env.nodes : [env.nodes[index]], `${env.name}: ${n.pod} pinned`);
         }
       }
       const images = new Set(nodes.map((n) => n.container.image));

@@ -1,13 +1,60 @@
 // Rules that need more than one key at a time. They run on resolved
 // environments, so derived defaults (controllers, heap, namespace) are checked too.
-import type { Problem } from "../errors.js";
+import type { ConfigPath, Problem } from "../errors.js";
 import { parseJvmSize, parseQuantity } from "../quantity.js";
-import type { Config, Environment } from "./schema.js";
+import { replicationProblems, settingTypeProblems } from "./kafka-rules.js";
+import type { Config, Environment, NodeSizing } from "./schema.js";
+
+const GiB = 1024 ** 3;
+/** Kafka's docs keep the heap at about 6 GiB: larger heaps mean long GC pauses and less page cache. */
+const MAX_SENSIBLE_HEAP = 6 * GiB;
+/** Below this much memory outside the heap, reads miss the page cache and hit the disk. */
+const MIN_PAGE_CACHE = GiB;
+
+function sizingProblems(s: NodeSizing, at: (...p: string[]) => ConfigPath): Problem[] {
+  const problems: Problem[] = [];
+  const limit = parseQuantity(s.resources.limits.memory);
+  if (parseQuantity(s.resources.requests.memory) > limit)
+    problems.push({
+      path: at("resources", "requests", "memory"),
+      message: `${s.resources.requests.memory} is more than the memory limit ${s.resources.limits.memory}; raise resources.limits.memory`,
+    });
+  if (parseJvmSize(s.heap) >= limit)
+    problems.push({
+      path: at("heap"),
+      message: `heap ${s.heap} does not fit in the memory limit ${s.resources.limits.memory}; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory`,
+    });
+  return problems;
+}
+
+function sizingWarnings(s: NodeSizing, at: (...p: string[]) => ConfigPath): Problem[] {
+  const heap = parseJvmSize(s.heap);
+  const limit = parseQuantity(s.resources.limits.memory);
+  const warnings: Problem[] = [];
+  if (heap > MAX_SENSIBLE_HEAP)
+    warnings.push({ path: at("heap"), message: `heap ${s.heap} is above 6g: long GC pauses and less page cache; Kafka rarely needs more, give the memory to the page cache instead` });
+  if (heap < limit && limit - heap < MIN_PAGE_CACHE)
+    warnings.push({
+      path: at("resources", "limits", "memory"),
+      message: `only ${Math.round((limit - heap) / 1024 ** 2)}Mi of the memory limit is left beside the ${s.heap} heap; Kafka reads from the page cache: leave at least 1Gi`,
+    });
+  return warnings;
+}
 
 export function environmentProblems(env: Environment): Problem[] {
   const at = (...path: Array<string | number>) => ["environments", env.name, ...path];
   const problems: Problem[] = [];
-  if (env.controllers > env.brokers)
+  if (env.topology === "dedicated" && env.controllers === 1)
+    problems.push({
+      path: at("controllers"),
+      message: "a dedicated quorum of 1 controller dies with its node; use 3 or 5 controllers, or topology: combined",
+    });
+  if (env.topology === "combined" && env.controllerSizingSet)
+    problems.push({
+      path: at("controllerNodes"),
+      message: "only applies to topology: dedicated (with combined nodes every voter is also a broker); remove it or set topology: dedicated",
+    });
+  if (env.topology === "combined" && env.controllers > env.brokers)
     problems.push({
       path: at("controllers"),
       message: `${env.controllers} controllers need at least ${env.controllers} brokers (the voters are combined broker+controller nodes); raise brokers to ${env.controllers} or lower controllers`,
@@ -21,28 +68,44 @@ export function environmentProblems(env: Environment): Problem[] {
     problems.push({ path: at("nodes"), message: "lists a node twice; two brokers on one node lose both on one node failure: give distinct nodes" });
   if (env.namespace.length > 63)
     problems.push({ path: at("namespace"), message: `"${env.namespace}" is longer than 63 characters; set a shorter namespace` });
-  const limit = parseQuantity(env.resources.limits.memory);
-  const request = parseQuantity(env.resources.requests.memory);
-  if (request > limit)
-    problems.push({
-      path: at("resources", "requests", "memory"),
-      message: `${env.resources.requests.memory} is more than the memory limit ${env.resources.limits.memory}; raise resources.limits.memory`,
-    });
-  if (parseJvmSize(env.heap) >= limit)
-    problems.push({
-      path: at("heap"),
-      message: `heap ${env.heap} does not fit in the memory limit ${env.resources.limits.memory}; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory`,
-    });
+  problems.push(...sizingProblems(env, (...p) => at(...p)));
+  if (env.topology === "dedicated") problems.push(...sizingProblems(env.controllerNodes, (...p) => at("controllerNodes", ...p)));
   return problems;
 }
 
+/** Not errors: things a reviewer should know about before they reach production. */
+export function configWarnings(config: Config): Problem[] {
+  return config.environments.flatMap((env) => {
+    const at = (...path: string[]) => ["environments", env.name, ...path];
+    return [
+      ...sizingWarnings(env, at),
+      ...(env.topology === "dedicated" ? sizingWarnings(env.controllerNodes, (...p) => at("controllerNodes", ...p)) : []),
+    ];
+  });
+}
+
 export function configProblems(config: Config): Problem[] {
-  const problems = config.environments.flatMap(environmentProblems);
+  const problems = [
+    ...settingTypeProblems(config),
+    ...config.environments.flatMap((env) => [...environmentProblems(env), ...replicationProblems(config, env)]),
+  ];
+  // Two environments in one namespace would render objects with the same names into one place.
+  const byCluster = new Map<string, string>();
+  for (const env of config.environments) {
+    const key = `${env.cluster} ${env.namespace}`;
+    const other = byCluster.get(key);
+    if (other)
+      problems.push({
+        path: ["environments", env.name, "namespace"],
+        message: `environment ${other} already uses namespace ${env.namespace} on cluster ${env.cluster}; choose another namespace`,
+      });
+    else byCluster.set(key, env.name);
+  }
   const seen = new Map<string, string>();
   for (const env of config.environments) {
     const key = `${env.server} ${env.namespace}`;
     const other = seen.get(key);
-    if (other)
+    if (other && !problems.some((p) => p.path.join(".") === `environments.${env.name}.namespace`))
       problems.push({
         path: ["environments", env.name, "namespace"],
         message: `environment ${other} already runs in namespace ${env.namespace} on ${env.server}; two Kafka clusters in one namespace would share object names: choose another namespace`,

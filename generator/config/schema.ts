@@ -4,7 +4,7 @@
 // the generator only ever sees a fully resolved config.
 import * as z from "zod";
 import { isQuantity, parseQuantity, parseJvmSize, formatJvmSize } from "../quantity.js";
-import { isRemovedKey, MANAGED_KEYS, PROPERTY_KEY } from "../kafka-keys.js";
+import { isRemovedKey, MANAGED_KEYS, PROPERTY_KEY, SECRET_KEY } from "../kafka-keys.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -63,6 +63,12 @@ const kafkaSettings = z
     for (const key of Object.keys(settings)) {
       const managed = MANAGED_KEYS[key];
       if (managed) ctx.addIssue({ code: "custom", path: [key], message: `is managed by kafka-gitops (${managed}); remove it` });
+      else if (SECRET_KEY.test(key))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "holds a credential, and everything here is committed to Git in plain text; remove it (kafka-gitops never writes secrets into the tree)",
+        });
       else if (isRemovedKey(key))
         ctx.addIssue({ code: "custom", path: [key], message: "was removed in Kafka 4.0 (ZooKeeper-era setting); remove it" });
       else if (!PROPERTY_KEY.test(key))
@@ -75,6 +81,54 @@ const kafkaSettings = z
   })
   .default({})
   .describe("server.properties keys and values, e.g. `log.retention.ms: 604800000`.");
+
+const storageSchema = z
+  .strictObject({
+    size: positiveQuantity().default("5Gi").describe("Size of each node's data volume."),
+    storageClass: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a StorageClass name" })
+      .optional()
+      .describe("StorageClass of the data volumes. Default: the cluster's default class."),
+  })
+  .default({ size: "5Gi" })
+  .describe("Persistent volume per node. A volume can grow (if the class allows) but never shrink or move.");
+
+const resourcesSchema = z
+  .strictObject({
+    requests: z
+      .strictObject({
+        cpu: positiveQuantity().default("250m"),
+        memory: positiveQuantity().default("1Gi"),
+      })
+      .default({ cpu: "250m", memory: "1Gi" }),
+    limits: z
+      .strictObject({
+        cpu: positiveQuantity().optional().describe("Default: none (CPU limits throttle brokers)."),
+        memory: positiveQuantity().optional().describe("Default: resources.requests.memory."),
+      })
+      .default({}),
+  })
+  .default({ requests: { cpu: "250m", memory: "1Gi" }, limits: {} })
+  .describe("Container resources of each Kafka node.");
+
+const heapSchema = z
+  .string()
+  .refine((s) => {
+    try {
+      return parseJvmSize(s) > 0;
+    } catch {
+      return false;
+    }
+  }, { error: "must be a JVM size such as 512m or 2g" })
+  .optional()
+  .describe("JVM heap (-Xmx and -Xms). Default: half the memory limit, at most 6g; the rest of the memory is page cache.");
+
+const controllerNodesSchema = z.strictObject({
+  storage: storageSchema.describe("Volume of each controller-only node (it holds the metadata log only)."),
+  resources: resourcesSchema.describe("Container resources of each controller-only node."),
+  heap: heapSchema,
+});
 
 const CLUSTER_ID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -104,8 +158,26 @@ const environmentInput = z
       })
       .optional()
       .describe(
-        "KRaft voters: the first `controllers` nodes are combined broker+controller nodes, the rest broker-only. Never change it on a running cluster. Default: 1 for 1-2 brokers, 3 for 3 or more.",
+        "KRaft voters. combined: the first `controllers` brokers are also voters. dedicated: this many controller-only nodes (3 or 5). Never change it on a running cluster. Default: 1 for 1-2 brokers, 3 for 3 or more, 3 when dedicated.",
       ),
+    topology: z
+      .enum(["combined", "dedicated"])
+      .default("combined")
+      .describe(
+        "combined: the first `controllers` brokers are also KRaft voters (small clusters). dedicated: `controllers` extra controller-only nodes and `brokers` broker-only nodes, Kafka's recommended production layout. Never change it on a running cluster.",
+      ),
+    controllerNodes: controllerNodesSchema
+      .optional()
+      .describe("Settings of the controller-only nodes; only with topology: dedicated. Default: 5Gi, 250m CPU, 1Gi memory."),
+    clients: z
+      .strictObject({
+        namespaces: z
+          .array(dnsLabel())
+          .optional()
+          .describe("Namespaces whose pods may connect to the client port. Default: the environment's own namespace."),
+      })
+      .default({})
+      .describe("Who may reach Kafka: a NetworkPolicy admits these namespaces on the client port and only Kafka's own pods on the controller port."),
     workload: z
       .enum(["statefulset", "deployment-per-broker"])
       .optional()
@@ -118,45 +190,9 @@ const environmentInput = z
       .describe(
         "KRaft cluster id. Default: derived from kafka.name and the environment name, so it never changes on re-generation. Set it only to adopt existing volumes.",
       ),
-    storage: z
-      .strictObject({
-        size: positiveQuantity().default("5Gi").describe("Size of each node's data volume."),
-        storageClass: z
-          .string()
-          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a StorageClass name" })
-          .optional()
-          .describe("StorageClass of the data volumes. Default: the cluster's default class."),
-      })
-      .default({ size: "5Gi" })
-      .describe("Persistent volume per node. A volume can grow (if the class allows) but never shrink or move."),
-    resources: z
-      .strictObject({
-        requests: z
-          .strictObject({
-            cpu: positiveQuantity().default("250m"),
-            memory: positiveQuantity().default("1Gi"),
-          })
-          .default({ cpu: "250m", memory: "1Gi" }),
-        limits: z
-          .strictObject({
-            cpu: positiveQuantity().optional().describe("Default: none (CPU limits throttle brokers)."),
-            memory: positiveQuantity().optional().describe("Default: resources.requests.memory."),
-          })
-          .default({}),
-      })
-      .default({ requests: { cpu: "250m", memory: "1Gi" }, limits: {} })
-      .describe("Container resources of each Kafka node."),
-    heap: z
-      .string()
-      .refine((s) => {
-        try {
-          return parseJvmSize(s) > 0;
-        } catch {
-          return false;
-        }
-      }, { error: "must be a JVM size such as 512m or 2g" })
-      .optional()
-      .describe("JVM heap (-Xmx and -Xms). Default: half the memory limit, at most 6g; the rest of the memory is page cache."),
+    storage: storageSchema,
+    resources: resourcesSchema,
+    heap: heapSchema,
     spread: z
       .enum(["required", "preferred"])
       .optional()
@@ -238,6 +274,12 @@ export function defaultHeap(memoryLimit: string): string {
 
 export type Workload = "statefulset" | "deployment-per-broker";
 
+export interface NodeSizing {
+  storage: { size: string; storageClass?: string };
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } };
+  heap: string;
+}
+
 /** An environment with every derived default filled in. */
 export interface Environment {
   name: string;
@@ -246,6 +288,12 @@ export interface Environment {
   namespace: string;
   brokers: number;
   controllers: 1 | 3 | 5;
+  topology: "combined" | "dedicated";
+  /** Sizing of the controller-only nodes (dedicated topology). */
+  controllerNodes: NodeSizing;
+  /** True when the config set controllerNodes itself (a rule rejects it without topology: dedicated). */
+  controllerSizingSet: boolean;
+  clients: { namespaces: string[] };
   workload: Workload;
   image: string;
   clusterId?: string;
@@ -265,29 +313,49 @@ export interface Config {
   environments: Environment[];
 }
 
+type SizingInput = Pick<EnvironmentInput, "storage" | "resources" | "heap">;
+
+function resolveSizing(s: SizingInput): NodeSizing {
+  const memoryLimit = s.resources.limits.memory ?? s.resources.requests.memory;
+  return {
+    storage: s.storage,
+    resources: {
+      requests: s.resources.requests,
+      limits: { ...(s.resources.limits.cpu !== undefined && { cpu: s.resources.limits.cpu }), memory: memoryLimit },
+    },
+    heap: s.heap ?? defaultHeap(memoryLimit),
+  };
+}
+
 function resolveEnvironment(name: string, env: EnvironmentInput, kafka: ConfigInput["kafka"]): Environment {
-  const memoryLimit = env.resources.limits.memory ?? env.resources.requests.memory;
+  const sizing = resolveSizing(env);
+  const namespace = env.namespace ?? `${kafka.name}-${name}`;
+  // Validated defaults: parsing an empty object yields the schema's own defaults for controller-only nodes.
+  const controllerSizing = resolveSizing(env.controllerNodes ?? controllerNodesDefaults());
   return {
     name,
     cluster: env.cluster ?? name,
     server: env.server,
-    namespace: env.namespace ?? `${kafka.name}-${name}`,
+    namespace,
     brokers: env.brokers,
-    controllers: env.controllers ?? (env.brokers >= 3 ? 3 : 1),
+    controllers: env.controllers ?? (env.brokers >= 3 || env.topology === "dedicated" ? 3 : 1),
+    topology: env.topology,
+    controllerNodes: controllerSizing,
+    controllerSizingSet: env.controllerNodes !== undefined,
+    clients: { namespaces: env.clients.namespaces ?? [namespace] },
     workload: env.workload ?? kafka.workload,
     image: env.image ?? kafka.image,
     ...(env.clusterId !== undefined && { clusterId: env.clusterId }),
-    storage: env.storage,
-    resources: {
-      requests: env.resources.requests,
-      limits: { ...(env.resources.limits.cpu !== undefined && { cpu: env.resources.limits.cpu }), memory: memoryLimit },
-    },
-    heap: env.heap ?? defaultHeap(memoryLimit),
+    ...sizing,
     spread: env.spread ?? (env.brokers >= 3 ? "required" : "preferred"),
     ...(env.nodes !== undefined && { nodes: env.nodes }),
     sync: env.sync,
     config: env.config,
   };
+}
+
+function controllerNodesDefaults(): SizingInput {
+  return controllerNodesSchema.parse({});
 }
 
 /** Environments in name order: the order of every generated list and message. */

@@ -4,6 +4,7 @@ import type * as z from "zod";
 import type { Problem } from "../errors.js";
 import { configInput, configSchema, resolveConfig, type Config } from "./schema.js";
 import { configProblems, environmentProblems } from "./rules.js";
+import { argocdProblems } from "./argocd-rules.js";
 
 export type Validated = { ok: true; config: Config } | { ok: false; problems: Problem[] };
 
@@ -14,7 +15,7 @@ export function validateConfig(data: unknown): Validated {
     return { ok: false, problems: [{ path: [], message: "the config must be a YAML mapping with repo, kafka and environments" }] };
   const parsed = configSchema.safeParse(data, { reportInput: true });
   if (parsed.success) {
-    const problems = configProblems(parsed.data);
+    const problems = [...configProblems(parsed.data), ...argocdProblems(parsed.data)];
     return problems.length ? { ok: false, problems } : { ok: true, config: parsed.data };
   }
   const problems = parsed.error.issues.flatMap((i) => problemsFromIssue(i, []));

@@ -10,8 +10,11 @@ export type Role = "broker" | "controller";
 
 /** A set of nodes with the same roles: one StatefulSet, or one Deployment each. */
 export interface NodeGroup {
-  /** combined: the first `controllers` nodes, broker+controller voters. broker: every node after them. */
-  kind: "combined" | "broker";
+  /**
+   * combined: the first `controllers` nodes, broker+controller voters (topology combined).
+   * controller: controller-only voters (topology dedicated). broker: broker-only nodes after the voters.
+   */
+  kind: "combined" | "controller" | "broker";
   /** StatefulSet name and pod name prefix. */
   name: string;
   roles: Role[];
@@ -22,8 +25,12 @@ export interface NodeGroup {
 
 export type Settings = Record<string, string>;
 
+/** Which folder under base/ an environment builds on. */
+export type BaseVariant = "statefulset" | "statefulset-dedicated" | "deployment-per-broker";
+
 export interface EnvironmentModel {
   env: Environment;
+  base: BaseVariant;
   clusterId: string;
   groups: NodeGroup[];
   /** controller.quorum.voters: identical on every node, fixed for the life of the cluster. */
@@ -46,7 +53,10 @@ export interface Model {
   image: ImageRef;
   /** Settings every environment shares: fixed listener layout plus kafka.config. */
   sharedSettings: Settings;
+  /** Workloads in use, sorted. */
   workloads: Workload[];
+  /** base/ folders in use, sorted. */
+  bases: BaseVariant[];
   environments: EnvironmentModel[];
 }
 
@@ -61,6 +71,7 @@ export function buildModel(config: Config): Model {
     image: splitImage(config.kafka.image),
     sharedSettings,
     workloads: [...new Set(config.environments.map((e) => e.workload))].sort(),
+    bases: [...new Set(environments.map((e) => e.base))].sort(),
     environments,
   };
 }
@@ -77,22 +88,36 @@ function fixedSettings(): Settings {
 }
 
 function environmentModel(config: Config, env: Environment, names: Model["names"]): EnvironmentModel {
-  const groups: NodeGroup[] = [
-    { kind: "combined", name: names.combined, roles: ["broker", "controller"], firstId: 0, count: env.controllers },
-    { kind: "broker", name: names.broker, roles: ["broker"], firstId: env.controllers, count: env.brokers - env.controllers },
-  ];
+  const groups = nodeGroups(env, names);
   const voterGroups = groups.filter((g) => g.roles.includes("controller"));
   const voters = voterGroups
     .flatMap((g) => nodeIds(g).map((id) => `${id}@${nodeHost(env, names, g, id)}:${ports.controller.port}`))
     .join(",");
   return {
     env,
+    base: env.workload === "deployment-per-broker" ? "deployment-per-broker" : env.topology === "dedicated" ? "statefulset-dedicated" : "statefulset",
     clusterId: env.clusterId ?? clusterIdFor(config.kafka.name, env.name),
     groups,
     voters,
     settings: { ...replicationDefaults(env.brokers), ...stringify(config.kafka.config), ...stringify(env.config) },
     image: splitImage(env.image),
   };
+}
+
+/**
+ * Voters first, so node ids 0..controllers-1 are the quorum in both topologies
+ * and broker-only ids start after them; adding brokers only appends ids.
+ */
+export function nodeGroups(env: Environment, names: Model["names"]): NodeGroup[] {
+  if (env.topology === "dedicated")
+    return [
+      { kind: "controller", name: names.controller, roles: ["controller"], firstId: 0, count: env.controllers },
+      { kind: "broker", name: names.broker, roles: ["broker"], firstId: env.controllers, count: env.brokers },
+    ];
+  return [
+    { kind: "combined", name: names.combined, roles: ["broker", "controller"], firstId: 0, count: env.controllers },
+    { kind: "broker", name: names.broker, roles: ["broker"], firstId: env.controllers, count: env.brokers - env.controllers },
+  ];
 }
 
 export function nodeIds(group: NodeGroup): number[] {

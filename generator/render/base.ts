@@ -1,22 +1,32 @@
 // base/: what every environment shares. base/common holds the cluster-wide
-// Services, PDB and Kafka settings; base/<workload> adds the workload objects
-// and the pinned image, and includes common.
+// Services, PDB and Kafka settings; base/image pins the image once;
+// base/<variant> adds the workload objects of one workload and topology.
 import { dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
 import type { Model } from "../model/model.js";
 import { envNameFor } from "../kafka-keys.js";
 import { envFile, yamlFile } from "./files.js";
-import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
+import { COMPONENT, imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels } from "./pod.js";
 import { renderDeploymentBase } from "./deployment.js";
 import { renderStatefulSets } from "./statefulset.js";
 
 export function renderBase(model: Model): Array<[string, string]> {
-  const files: Array<[string, string]> = [...renderCommon(model)];
-  for (const workload of model.workloads) {
-    if (workload === "statefulset") files.push(...renderWorkloadBase(model, workload, renderStatefulSets(model)));
-    else files.push(...renderDeploymentBase(model));
+  const files: Array<[string, string]> = [...renderCommon(model), ...renderImageComponent(model)];
+  for (const base of model.bases) {
+    if (base === "deployment-per-broker") files.push(...renderDeploymentBase(model));
+    else files.push(...renderWorkloadBase(base, renderStatefulSets(model, base)));
   }
   return files;
+}
+
+/**
+ * A Component, so its `images:` reaches the workload objects whichever base or
+ * overlay they come from: a tag bump is one line here. An overlay's own
+ * `images:` runs after components, so an environment can pin another tag.
+ */
+function renderImageComponent(model: Model): Array<[string, string]> {
+  const component = { ...COMPONENT, images: [imageEntry(model.image.name, model.image)] };
+  return [[`${dirs.image}/kustomization.yaml`, yamlFile([component], ["The Kafka image of every environment (kafka.image); overlays include this component."])]];
 }
 
 function metadata(model: Model, name: string) {
@@ -98,13 +108,8 @@ function renderCommon(model: Model): Array<[string, string]> {
   ];
 }
 
-function renderWorkloadBase(model: Model, workload: string, workloadFiles: Array<[string, string]>): Array<[string, string]> {
-  const dir = dirs.workload(workload);
-  const kustomization = {
-    ...KUSTOMIZATION,
-    resources: ["../common", ...workloadFiles.map(([name]) => name)],
-    // Tag bumps are a one-line diff here; an environment can pin another tag in its overlay.
-    images: [imageEntry(model.image.name, model.image)],
-  };
+function renderWorkloadBase(base: string, workloadFiles: Array<[string, string]>): Array<[string, string]> {
+  const dir = dirs.workload(base);
+  const kustomization = { ...KUSTOMIZATION, resources: ["../common", ...workloadFiles.map(([name]) => name)] };
   return [[`${dir}/kustomization.yaml`, yamlFile([kustomization])], ...workloadFiles.map(([name, text]): [string, string] => [`${dir}/${name}`, text])];
 }

@@ -3,42 +3,40 @@
 // generator writes a short file per node into the overlay; everything the nodes
 // share is one patch in the base/deployment-per-broker component.
 import { annotations, CONTAINER_NAME, DATA_VOLUME, dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
-import type { EnvironmentModel, Model, NodeGroup } from "../model/model.js";
+import type { EnvironmentModel, Model, NodeGroup, Role } from "../model/model.js";
 import { nodeHost, nodeIds, podName } from "../model/model.js";
 import { yamlFile } from "./files.js";
-import { imageEntry } from "./kustomization.js";
+import { COMPONENT } from "./kustomization.js";
 import { clusterLabels, containerPorts, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
 
-export const COMPONENT = { apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: "Component" } as const;
-
-/** base/deployment-per-broker: a Component, because its patch must reach the Deployments that live in each overlay. */
+/** base/deployment-per-broker: a Component, because its patches must reach the Deployments that live in each overlay. */
 export function renderDeploymentBase(model: Model): Array<[string, string]> {
   const dir = dirs.workload("deployment-per-broker");
-  const component = {
-    ...COMPONENT,
-    // Tag bumps are a one-line diff here; an environment can pin another tag in its overlay.
-    images: [imageEntry(model.image.name, model.image)],
-    patches: [{ path: "broker-pod.yaml", target: { kind: "Deployment", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } }],
-  };
-  const sharedPod = {
+  const withControllers = model.environments.some((em) => em.base === "deployment-per-broker" && em.env.topology === "dedicated");
+  const instance = `${labelKeys.instance}=${model.kafkaName}`;
+  const patches = [
+    { path: "broker-pod.yaml", target: { kind: "Deployment", labelSelector: `${instance},${labelKeys.component}!=controller` } },
+    ...(withControllers ? [{ path: "controller-pod.yaml", target: { kind: "Deployment", labelSelector: `${instance},${labelKeys.component}=controller` } }] : []),
+  ];
+  const sharedPod = (roles: Role[]) => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "every-kafka-node" },
+    metadata: { name: roles.includes("broker") ? "every-kafka-broker" : "every-kafka-controller" },
     spec: {
       // Two pods with one node.id and one ReadWriteOnce volume must never run at once: stop the old pod before starting the new one.
       strategy: { type: "Recreate" },
       template: {
-        // Probes use the client port: every node of this workload has the broker role.
-        spec: kafkaPodSpec(model, { roles: ["broker"], env: [], configMapName: model.names.config, image: model.image.name, ports: false }),
+        // Each node declares its own ports: combined and broker-only nodes listen on different ones.
+        spec: kafkaPodSpec(model, { roles, env: [], configMapName: model.names.config, image: model.image.name, ports: false }),
       },
     },
-  };
+  });
   return [
-    [`${dir}/kustomization.yaml`, yamlFile([component], ["Included by overlays as a component: the shared pod of every per-broker Deployment."])],
-    [
-      `${dir}/broker-pod.yaml`,
-      yamlFile([sharedPod], ["Merged into every Kafka Deployment of an environment; the per-node parts are in overlays/<env>/brokers/."]),
-    ],
+    [`${dir}/kustomization.yaml`, yamlFile([{ ...COMPONENT, patches }], ["Included by overlays as a component: the shared pod of every per-node Deployment."])],
+    [`${dir}/broker-pod.yaml`, yamlFile([sharedPod(["broker"])], ["Merged into every broker Deployment; the per-node parts are in overlays/<env>/brokers/."])],
+    ...(withControllers
+      ? [[`${dir}/controller-pod.yaml`, yamlFile([sharedPod(["controller"])], ["Merged into every controller-only Deployment (probes on the controller port)."])] as [string, string]]
+      : []),
   ];
 }
 
@@ -68,7 +66,10 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
     [labelKeys.nodeId]: String(id),
   };
   const metaLabels = { ...groupLabels(model, group.kind), [labelKeys.nodeId]: String(id), [labelKeys.managedBy]: MANAGED_BY };
-  const pinnedNode = env.nodes?.[id];
+  const isController = group.kind === "controller";
+  // nodes[] pins brokers: index i is the i-th broker-role node.
+  const pinnedNode = isController ? undefined : env.nodes?.[id - (env.topology === "dedicated" ? env.controllers : 0)];
+  const storage = isController ? env.controllerNodes.storage : env.storage;
 
   const deployment = {
     apiVersion: "apps/v1",
@@ -126,8 +127,8 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
     },
     spec: {
       accessModes: ["ReadWriteOnce"],
-      ...(env.storage.storageClass !== undefined && { storageClassName: env.storage.storageClass }),
-      resources: { requests: { storage: env.storage.size } },
+      ...(storage.storageClass !== undefined && { storageClassName: storage.storageClass }),
+      resources: { requests: { storage: storage.size } },
     },
   };
   return [deployment, service, claim];

@@ -24,3 +24,8 @@ export function hashCommentFile(lines: readonly string[], notes: readonly string
 export function jsonFile(value: Record<string, unknown>): string {
   return JSON.stringify({ $comment: HEADER[0], ...value }, null, 2) + "\n";
 }
+
+/** Markdown: the marker is an HTML comment on the first line, invisible where the file is rendered. */
+export function markdownFile(body: string): string {
+  return `<!-- ${HEADER[0]} -->\n${body}`;
+}

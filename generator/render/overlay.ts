@@ -1,12 +1,13 @@
 // overlays/<env>/: only what differs per environment. A change to one
 // environment shows up only under its own folder.
-import { annotations, dirs, labels as labelKeys, MANAGED_BY } from "../layout.js";
-import type { EnvironmentModel, Model, Settings } from "../model/model.js";
+import type { NodeSizing } from "../config/schema.js";
+import { annotations, CONTAINER_NAME, dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
+import type { EnvironmentModel, Model, Role, Settings } from "../model/model.js";
 import { settingsToEnv } from "./base.js";
 import { renderBrokerFiles } from "./deployment.js";
 import { envFile, yamlFile } from "./files.js";
 import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
-import { clusterLabels } from "./pod.js";
+import { clusterLabels, spreadLabels } from "./pod.js";
 import { volumeClaimTemplate } from "./statefulset.js";
 
 /** Settings the overlay must add or override on top of base/common/kafka.env. */
@@ -19,16 +20,18 @@ export function overlaySettings(model: Model, em: EnvironmentModel): Settings {
 export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string, string]> {
   const { env } = em;
   const dir = dirs.overlay(env.name);
-  const workloadFiles = env.workload === "statefulset" ? statefulSetOverlay(model, em) : deploymentOverlay(model, em);
+  const workload = em.base === "deployment-per-broker" ? deploymentOverlay(model, em) : statefulSetOverlay(model, em);
   const kustomization = {
     ...KUSTOMIZATION,
     namespace: env.namespace,
-    resources: [...workloadFiles.resources, "namespace.yaml", ...workloadFiles.files.filter(([p]) => p.startsWith("brokers/")).map(([p]) => p)],
-    ...workloadFiles.kustomization,
+    resources: [...workload.resources, "namespace.yaml", "network-policy.yaml", ...workload.files.filter(([p]) => p.startsWith("brokers/")).map(([p]) => p)],
+    // The workload component patches the per-node Deployments first; the image component then pins the image it set.
+    components: [...workload.components, `../../${dirs.image}`],
     labels: [{ pairs: { [labelKeys.environment]: env.name }, includeSelectors: false }],
     ...(env.image !== model.config.kafka.image && { images: [imageEntry(model.image.name, em.image)] }),
+    ...workload.kustomization,
     configMapGenerator: [{ name: model.names.config, behavior: "merge", envs: ["kafka.env"] }],
-    patches: workloadFiles.patches,
+    patches: workload.patches,
   };
   const namespace = {
     apiVersion: "v1",
@@ -43,6 +46,7 @@ export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string
   return [
     [`${dir}/kustomization.yaml`, yamlFile([kustomization], [`Environment ${env.name}: ${describeSize(em)}.`])],
     [`${dir}/namespace.yaml`, yamlFile([namespace])],
+    [`${dir}/network-policy.yaml`, yamlFile([networkPolicy(model, em)], networkPolicyNotes(em))],
     [
       `${dir}/kafka.env`,
       envFile({ CLUSTER_ID: em.clusterId, ...settingsToEnv(overlaySettings(model, em)) }, [
@@ -50,68 +54,98 @@ export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string
         "CLUSTER_ID and the voters are fixed for the life of the cluster: changing them on existing volumes stops every node.",
       ]),
     ],
-    ...workloadFiles.files.map(([p, text]): [string, string] => [`${dir}/${p}`, text]),
+    ...workload.files.map(([p, text]): [string, string] => [`${dir}/${p}`, text]),
   ];
 }
 
 interface WorkloadOverlay {
   resources: string[];
+  components: string[];
   kustomization: Record<string, unknown>;
   patches: unknown[];
   files: Array<[string, string]>;
 }
 
+const brokerTarget = (model: Model, kind: string) => ({
+  kind,
+  labelSelector: `${labelKeys.instance}=${model.kafkaName},${labelKeys.component}!=controller`,
+});
+const controllerTarget = (model: Model, kind: string) => ({
+  kind,
+  labelSelector: `${labelKeys.instance}=${model.kafkaName},${labelKeys.component}=controller`,
+});
+
 function statefulSetOverlay(model: Model, em: EnvironmentModel): WorkloadOverlay {
+  const { env } = em;
   const brokerGroup = em.groups.find((g) => g.kind === "broker")!;
-  const podPatch = {
+  const patch = (name: string, sizing: NodeSizing, roles: Role[]) => ({
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: { name: "every-kafka-statefulset" },
+    metadata: { name },
     spec: {
-      template: { spec: podSettings(model, em) },
-      volumeClaimTemplates: [volumeClaimTemplate(model, em.env.storage.size, em.env.storage.storageClass)],
+      template: { spec: podSettings(model, em, sizing, roles) },
+      volumeClaimTemplates: [volumeClaimTemplate(model, sizing.storage.size, sizing.storage.storageClass)],
     },
-  };
+  });
+  const dedicated = env.topology === "dedicated";
   return {
-    resources: [`../../${dirs.workload("statefulset")}`],
+    resources: [`../../${dirs.workload(em.base)}`],
+    components: [],
     kustomization: { replicas: em.groups.map((g) => ({ name: g.name, count: g.count })) },
     patches: [
-      { path: "statefulsets.yaml", target: { kind: "StatefulSet", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } },
+      { path: "statefulsets.yaml", target: brokerTarget(model, "StatefulSet") },
+      ...(dedicated ? [{ path: "controller-statefulset.yaml", target: controllerTarget(model, "StatefulSet") }] : []),
       {
         // Broker-only ordinals continue after the voters, so a pod's ordinal is its node.id.
         patch: `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${brokerGroup.name}\nspec:\n  ordinals:\n    start: ${brokerGroup.firstId}\n`,
       },
     ],
-    files: [["statefulsets.yaml", yamlFile([podPatch], ["Applies to every Kafka StatefulSet of this environment."])]],
+    files: [
+      ["statefulsets.yaml", yamlFile([patch("every-broker-statefulset", env, ["broker"])], ["Applies to every Kafka StatefulSet with the broker role in this environment."])],
+      ...(dedicated
+        ? [["controller-statefulset.yaml", yamlFile([patch("every-controller-statefulset", env.controllerNodes, ["controller"])], ["Applies to the controller-only StatefulSet."])] as [string, string]]
+        : []),
+    ],
   };
 }
 
 function deploymentOverlay(model: Model, em: EnvironmentModel): WorkloadOverlay {
-  const podPatch = {
+  const { env } = em;
+  const patch = (name: string, sizing: NodeSizing, roles: Role[]) => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "every-kafka-deployment" },
-    spec: { template: { spec: podSettings(model, em) } },
-  };
-  const brokerFiles = renderBrokerFiles(model, em);
+    metadata: { name },
+    spec: { template: { spec: podSettings(model, em, sizing, roles) } },
+  });
+  const dedicated = env.topology === "dedicated";
   return {
     resources: [`../../${dirs.common}`],
-    kustomization: { components: [`../../${dirs.workload("deployment-per-broker")}`] },
-    patches: [{ path: "deployments.yaml", target: { kind: "Deployment", labelSelector: `${labelKeys.instance}=${model.kafkaName}` } }],
-    files: [["deployments.yaml", yamlFile([podPatch], ["Applies to every Kafka Deployment of this environment."])], ...brokerFiles],
+    components: [`../../${dirs.workload("deployment-per-broker")}`],
+    kustomization: {},
+    patches: [
+      { path: "deployments.yaml", target: brokerTarget(model, "Deployment") },
+      ...(dedicated ? [{ path: "controller-deployments.yaml", target: controllerTarget(model, "Deployment") }] : []),
+    ],
+    files: [
+      ["deployments.yaml", yamlFile([patch("every-broker-deployment", env, ["broker"])], ["Applies to every Kafka Deployment with the broker role in this environment."])],
+      ...(dedicated
+        ? [["controller-deployments.yaml", yamlFile([patch("every-controller-deployment", env.controllerNodes, ["controller"])], ["Applies to every controller-only Deployment."])] as [string, string]]
+        : []),
+      ...renderBrokerFiles(model, em),
+    ],
   };
 }
 
-/** Per-environment pod settings: resources, heap and placement. */
-function podSettings(model: Model, em: EnvironmentModel) {
+/** Per-environment pod settings of one role: resources, heap and placement. */
+function podSettings(model: Model, em: EnvironmentModel, sizing: NodeSizing, roles: Role[]) {
   const { env } = em;
   const podAntiAffinity =
     env.spread === "required"
-      ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: clusterLabels(model) }, topologyKey: "kubernetes.io/hostname" }] }
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: spreadLabels(model, roles) }, topologyKey: "kubernetes.io/hostname" }] }
       : undefined;
   // A StatefulSet cannot pin ordinal i to a node; restricting it to the listed nodes (one broker each when spread is required) is the closest.
   const nodeAffinity =
-    env.nodes !== undefined && env.workload === "statefulset"
+    env.nodes !== undefined && env.workload === "statefulset" && roles.includes("broker")
       ? {
           requiredDuringSchedulingIgnoredDuringExecution: {
             nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: env.nodes }] }],
@@ -124,15 +158,44 @@ function podSettings(model: Model, em: EnvironmentModel) {
     }),
     containers: [
       {
-        name: "kafka",
-        env: [{ name: "KAFKA_HEAP_OPTS", value: `-Xmx${env.heap} -Xms${env.heap}` }],
-        resources: { requests: env.resources.requests, limits: env.resources.limits },
+        name: CONTAINER_NAME,
+        env: [{ name: "KAFKA_HEAP_OPTS", value: `-Xmx${sizing.heap} -Xms${sizing.heap}` }],
+        resources: { requests: sizing.resources.requests, limits: sizing.resources.limits },
       },
     ],
   };
 }
 
+/**
+ * Kafka's own pods reach every port (replication, the quorum); client
+ * namespaces reach only the client port, so nothing else can talk to the controllers.
+ */
+function networkPolicy(model: Model, em: EnvironmentModel) {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: model.names.networkPolicy, labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } },
+    spec: {
+      podSelector: { matchLabels: clusterLabels(model) },
+      policyTypes: ["Ingress"],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: clusterLabels(model) } }] },
+        {
+          from: em.env.clients.namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
+          ports: [{ protocol: "TCP", port: ports.client.port }],
+        },
+      ],
+    },
+  };
+}
+
+function networkPolicyNotes(em: EnvironmentModel): string[] {
+  return [`Clients in ${em.env.clients.namespaces.join(", ")} may reach port ${ports.client.port}; only Kafka's own pods reach the controller port.`];
+}
+
 function describeSize(em: EnvironmentModel): string {
   const { env } = em;
-  return `${env.brokers} broker${env.brokers === 1 ? "" : "s"}, ${env.controllers} of them KRaft voter${env.controllers === 1 ? "" : "s"}, ${env.workload}`;
+  const voters = `${env.controllers} KRaft voter${env.controllers === 1 ? "" : "s"}`;
+  const layout = env.topology === "dedicated" ? `${voters} on dedicated controller nodes` : `${voters} among them`;
+  return `${env.brokers} broker${env.brokers === 1 ? "" : "s"}, ${layout}, ${env.workload}`;
 }

@@ -10,6 +10,13 @@ export function clusterLabels(model: Model): Record<string, string> {
   return { [labelKeys.name]: "kafka", [labelKeys.instance]: model.kafkaName };
 }
 
+/** Pods that should not share a node: brokers among brokers, controllers among controllers. */
+export function spreadLabels(model: Model, roles: readonly Role[]): Record<string, string> {
+  return roles.includes("broker")
+    ? { ...clusterLabels(model), [labelKeys.broker]: "true" }
+    : { ...clusterLabels(model), [labelKeys.component]: "controller" };
+}
+
 export function groupLabels(model: Model, component: string): Record<string, string> {
   return { ...clusterLabels(model), [labelKeys.component]: component };
 }
@@ -56,7 +63,7 @@ export interface KafkaPodOptions {
 /** Pod spec shared by every Kafka node of a workload; the caller adds labels, per-node env and volumes. */
 export function kafkaPodSpec(model: Model, o: KafkaPodOptions) {
   const probePort = o.roles.includes("broker") ? ports.client.name : ports.controller.name;
-  const spreadSelector = { matchLabels: clusterLabels(model) };
+  const spreadSelector = { matchLabels: spreadLabels(model, o.roles) };
   return {
     // Services in the namespace would otherwise inject KAFKA_*_PORT variables that the image turns into bogus properties.
     enableServiceLinks: false,

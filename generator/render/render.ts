@@ -3,6 +3,7 @@ import * as z from "zod";
 import { GENERATED_ROOTS, SCHEMA_FILE } from "../layout.js";
 import { configInput } from "../config/schema.js";
 import type { Model } from "../model/model.js";
+import { renderClusters } from "./argocd.js";
 import { renderBase } from "./base.js";
 import { hashCommentFile, jsonFile } from "./files.js";
 import { renderOverlay } from "./overlay.js";
@@ -12,6 +13,7 @@ export function renderTree(model: Model): FileTree {
   const files: Array<[string, string]> = [
     ...renderBase(model),
     ...model.environments.flatMap((em) => renderOverlay(model, em)),
+    ...renderClusters(model),
     [SCHEMA_FILE, renderJsonSchema()],
   ];
   const rootsUsed = new Set(files.map(([p]) => p.split("/")[0]!));

@@ -2,13 +2,13 @@
 // holds the KRaft voters (broker+controller), group "broker" the broker-only
 // nodes after them, so scaling brokers never touches the voter set.
 import { DATA_VOLUME, labels as labelKeys, MANAGED_BY } from "../layout.js";
-import type { Model, NodeGroup } from "../model/model.js";
+import type { BaseVariant, Model, NodeGroup } from "../model/model.js";
 import { yamlFile } from "./files.js";
 import { clusterLabels, fieldRef, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
 
-export function renderStatefulSets(model: Model): Array<[string, string]> {
-  // Every environment has the same two groups; only their sizes differ (set in the overlays).
-  const groups = model.environments[0]!.groups;
+export function renderStatefulSets(model: Model, base: BaseVariant): Array<[string, string]> {
+  // Every environment on this base has the same groups; only their sizes differ (set in the overlays).
+  const groups = model.environments.find((em) => em.base === base)!.groups;
   return [
     [
       "statefulsets.yaml",
@@ -16,7 +16,7 @@ export function renderStatefulSets(model: Model): Array<[string, string]> {
         groups.map((g) => statefulSet(model, g)),
         [
           "Replicas, first ordinal, resources, heap and volume size are set per environment in overlays/<env>/.",
-          "node.id = pod ordinal; ordinals of the broker-only StatefulSet start after the voters.",
+          "node.id = pod ordinal; ordinals of the broker-only StatefulSet start after the voters'.",
         ],
       ),
     ],

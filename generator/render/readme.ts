@@ -1,0 +1,102 @@
+// overlays/<env>/README.md: the environment for a person, from the same model as
+// the manifests next to it: what runs, how to connect, how to try it with the
+// image's own scripts. Pure; the wording lives in generator/templates/environment-readme.hbs.
+import type { NodeSizing } from "../config/schema.js";
+import { argoNames, dirs, ENVIRONMENT_README, ports } from "../layout.js";
+import type { EnvironmentModel, Model, NodeGroup } from "../model/model.js";
+import { nodeHost, nodeIds, podName } from "../model/model.js";
+import { markdownFile } from "./files.js";
+import { renderTemplate } from "./template.js";
+
+/** Where the apache/kafka image keeps Kafka's command-line tools. */
+const KAFKA_BIN = "/opt/kafka/bin";
+
+function ids(group: NodeGroup): string {
+  const all = nodeIds(group);
+  return all.length === 1 ? `${all[0]}` : `${all[0]}-${all[all.length - 1]}`;
+}
+
+function rolesText(group: NodeGroup): string {
+  const broker = group.roles.includes("broker");
+  const controller = group.roles.includes("controller");
+  return broker && controller ? "broker + KRaft voter" : controller ? "KRaft voter (controller only)" : "broker only";
+}
+
+function sizing(s: NodeSizing) {
+  const limits = [s.resources.limits.cpu !== undefined && `cpu ${s.resources.limits.cpu}`, `memory ${s.resources.limits.memory}`].filter(Boolean).join(", ");
+  return {
+    storage: `${s.storage.size}, ${s.storage.storageClass !== undefined ? `StorageClass ${s.storage.storageClass}` : "the cluster's default StorageClass"}`,
+    resources: `requests cpu ${s.resources.requests.cpu}, memory ${s.resources.requests.memory}; limits ${limits}`,
+    heap: s.heap,
+  };
+}
+
+/** Everything the template shows, computed here so the template only places it. */
+export function readmeData(model: Model, em: EnvironmentModel) {
+  const { env } = em;
+  const { names } = model;
+  const groups = em.groups.filter((g) => g.count > 0);
+  const brokerGroup = groups.find((g) => g.roles.includes("broker"))!;
+  const firstBroker = podName(brokerGroup, brokerGroup.firstId);
+  const voterIds = groups.filter((g) => g.roles.includes("controller")).flatMap(nodeIds);
+  const dedicated = groups.some((g) => !g.roles.includes("broker"));
+
+  const settings = [...new Set([...Object.keys(em.settings), "auto.create.topics.enable"])].sort().map((key) => ({
+    key,
+    value: em.settings[key] ?? model.sharedSettings[key] ?? "",
+    source:
+      key in env.config
+        ? `environments.${env.name}.config`
+        : key in model.config.kafka.config
+          ? "kafka.config"
+          : key in em.settings
+            ? `derived from ${env.brokers} broker${env.brokers === 1 ? "" : "s"}`
+            : "kafka-gitops (topics are created on purpose)",
+  }));
+
+  const { automated, prune, selfHeal } = env.sync;
+  const sync = automated
+    ? `automatic${prune ? ", prunes objects removed from Git" : ""}${selfHeal ? ", reverts changes made by hand" : ""}`
+    : "manual: press Sync in Argo CD after each merge";
+
+  const workload =
+    env.workload === "statefulset"
+      ? `StatefulSet per node role: ${groups.map((g) => `\`${g.name}\``).join(", ")}`
+      : `one Deployment, Service and PersistentVolumeClaim per node (\`brokers/*.yaml\`)`;
+
+  return {
+    name: env.name,
+    namespace: env.namespace,
+    server: env.server,
+    clusterDir: `${dirs.cluster(env.cluster)}/`,
+    application: argoNames(model.kafkaName, model.config.argocd.project).application(env.name),
+    sync,
+    workload,
+    topology: dedicated ? "dedicated controller-only voters" : "voters are also brokers",
+    brokers: env.brokers,
+    controllers: env.controllers,
+    voterIds: voterIds.join(", "),
+    nodes: groups.map((g) => ({ name: g.name, ids: ids(g), roles: rolesText(g), pods: g.count === 1 ? podName(g, g.firstId) : `${podName(g, g.firstId)} to ${podName(g, g.firstId + g.count - 1)}` })),
+    image: env.image,
+    clusterId: em.clusterId,
+    broker: sizing(env),
+    controller: dedicated ? sizing(env.controllerNodes) : null,
+    spread: env.spread === "required" ? "never two Kafka pods on one node" : "spread over nodes when possible",
+    pinned: env.nodes !== undefined ? env.nodes.join(", ") : null,
+    settings,
+    bootstrap: `${names.bootstrap}.${env.namespace}.svc:${ports.client.port}`,
+    advertised: `${nodeHost(env, names, brokerGroup, brokerGroup.firstId)}:${ports.client.port}`,
+    clientNamespaces: env.clients.namespaces.join(", "),
+    // kubectl exec needs a pod; a Deployment's pod name is random, `deploy/<name>` picks it.
+    exec: `kubectl -n ${env.namespace} exec -it ${env.workload === "statefulset" ? firstBroker : `deploy/${firstBroker}`} --`,
+    bin: KAFKA_BIN,
+    replicationFactor: em.settings["default.replication.factor"] ?? "1",
+    minIsr: em.settings["min.insync.replicas"] ?? "1",
+    partitions: em.settings["num.partitions"] ?? "3",
+    overlay: dirs.overlay(env.name),
+  };
+}
+
+export function renderEnvironmentReadme(model: Model, em: EnvironmentModel): [string, string] {
+  return [`${dirs.overlay(em.env.name)}/${ENVIRONMENT_README}`, markdownFile(renderTemplate("environment-readme", readmeData(model, em)))];
+}
