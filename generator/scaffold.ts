@@ -4,9 +4,10 @@
 // after every precondition and changes no file (see planBranch).
 import { relative, resolve, isAbsolute } from "node:path";
 import { loadConfig } from "./config/load.js";
+import { configWarnings } from "./config/rules.js";
 import { commitMessage } from "./commit-message.js";
 import { readDiskState } from "./disk.js";
-import { GitError, UserError } from "./errors.js";
+import { formatProblem, GitError, UserError } from "./errors.js";
 import { CONFIG_FILE } from "./layout.js";
 import { buildModel } from "./model/model.js";
 import { planChanges, type Plan } from "./plan.js";
@@ -47,6 +48,7 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
   const dir = resolve(opts.dir);
   const configPath = resolve(dir, opts.config ?? CONFIG_FILE);
   const { tree, model } = await renderFromConfig(configPath);
+  for (const w of configWarnings(model.config)) print(`warning: ${formatProblem(w)}`);
   const disk = await readDiskState(dir, tree);
   const plan = planChanges(tree, disk, opts.force);
 

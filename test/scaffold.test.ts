@@ -197,3 +197,11 @@ test("bad usage exits 2 with a hint; --help exits 0", async (t) => {
   t.is(help.code, 0);
   for (const flag of ["--config", "--dir", "--no-commit", "--check", "--dry-run", "--force"]) t.true(help.stdout.includes(flag), flag);
 });
+
+test("warnings are printed but do not stop the scaffold", async (t) => {
+  const dir = await tempRepo(CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 3, heap: 8g, resources: {requests: {memory: 9Gi}}}"));
+  const run = await scaffold(dir);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stdout, /^warning: environments\.prod\.heap: heap 8g is above 6g/m);
+  t.is(await commitCount(dir), 1);
+});
