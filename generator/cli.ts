@@ -10,6 +10,8 @@ const HELP = `kafka-gitops: generate a Kustomize + Argo CD tree for Apache Kafka
 Usage:
   npm run scaffold -- [options]
   kafka-gitops scaffold [options]
+  kafka-gitops diff [options]   rendered per-environment diff and risk warnings for a
+                                pull request (see: kafka-gitops diff --help)
 
 Options:
   --config FILE   config file (default: DIR/kafka-gitops.yaml)
@@ -21,6 +23,9 @@ Options:
   --branch NAME   commit on branch NAME (created from the current commit when missing),
                   for a pull request; the branch you were on is left as it was
   --push          push the branch to origin after committing (sets its upstream; never forces)
+  --allow-scale-down   allow fewer brokers (after moving their partitions away)
+  --allow-remove ENV   allow removing environment ENV (or moving it to another namespace);
+                       repeat for several
   -h, --help      show this help
 
 Writes base/, overlays/<env>/, clusters/<cluster>/ and kafka-gitops.schema.json,
@@ -30,6 +35,10 @@ Every git precondition is checked before the first file is written. A rejected
 push keeps the commit and prints how to publish it.
 
 Bootstrap Argo CD on a cluster, once: kubectl apply -k clusters/<cluster>
+
+Changes that would break a running cluster are refused (exit 1, nothing written):
+a changed voter set, topology or CLUSTER_ID, a smaller volume or another storage
+class, fewer brokers and a removed environment (the last two unless allowed above).
 
 Exit codes: 0 success (also: nothing to do), 1 invalid config, drift (--check),
 refused change or git failure, 2 bad usage.
@@ -41,7 +50,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops scaffold --help`);
+  if (command === "diff") {
+    const { diffCommand } = await import("./review/diff-command.js");
+    return diffCommand(rest, (text) => process.stdout.write(text));
+  }
+  if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops scaffold --help or kafka-gitops diff --help`);
 
   let values;
   try {
@@ -59,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
         force: { type: "boolean", default: false },
         branch: { type: "string" },
         push: { type: "boolean", default: false },
+        "allow-scale-down": { type: "boolean", default: false },
+        "allow-remove": { type: "string", multiple: true, default: [] },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -86,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
       force: values.force,
       ...(values.branch !== undefined && { branch: values.branch }),
       push: values.push,
+      allowScaleDown: values["allow-scale-down"],
+      allowRemove: values["allow-remove"],
     },
     (line) => process.stdout.write(line + "\n"),
   );

@@ -4,6 +4,7 @@
 // after every precondition and changes no file (see planBranch).
 import { relative, resolve, isAbsolute } from "node:path";
 import { loadConfig } from "./config/load.js";
+import { RefusedChange, refusals } from "./guards.js";
 import { configWarnings } from "./config/rules.js";
 import { commitMessage } from "./commit-message.js";
 import { readDiskState } from "./disk.js";
@@ -12,6 +13,7 @@ import { CONFIG_FILE } from "./layout.js";
 import { buildModel } from "./model/model.js";
 import { planChanges, type Plan } from "./plan.js";
 import { renderTree } from "./render/render.js";
+import { scaffoldWarnings, warningLines } from "./review/scaffold-warnings.js";
 import type { FileTree } from "./render/tree.js";
 import { unifiedDiff } from "./text-diff.js";
 
@@ -26,6 +28,10 @@ export interface ScaffoldOptions {
   branch?: string;
   /** Push the branch to origin after committing (never forced). */
   push?: boolean;
+  /** --allow-scale-down: fewer brokers are accepted (after draining them). */
+  allowScaleDown?: boolean;
+  /** --allow-remove: environments that may be removed or moved to another namespace. */
+  allowRemove?: readonly string[];
 }
 
 export interface ScaffoldResult {
@@ -53,6 +59,13 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
   const plan = planChanges(tree, disk, opts.force);
 
   if (opts.check) return reportCheck(plan, print);
+  // Risky changes against the committed tree come first; those that would break a running cluster are refused.
+  if (plan.changes.length) {
+    const warnings = scaffoldWarnings(disk.generated, tree);
+    const refused = refusals(warnings, { allowScaleDown: opts.allowScaleDown ?? false, allowRemove: opts.allowRemove ?? [] });
+    if (refused.length) throw new RefusedChange(refused);
+    for (const line of warningLines(warnings)) print(line);
+  }
   if (opts.dryRun) {
     printPlan(plan, print, "would ");
     for (const c of plan.changes) print(unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path}`, newLabel: `b/${c.path}` }).trimEnd());

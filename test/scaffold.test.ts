@@ -63,17 +63,24 @@ test("a config change commits only what changed, with a message naming the envir
   t.is(await commitCount(dir), 2);
   t.is((await git(dir, "log", "-1", "--format=%s")).trim(), "kafka-gitops: update prod");
   const changed = (await git(dir, "show", "--name-only", "--format=", "HEAD")).trim().split("\n").sort();
-  t.deepEqual(changed, ["kafka-gitops.yaml", "overlays/prod/kafka.env", "overlays/prod/kustomization.yaml"].filter((f) => changed.includes(f)));
+  t.deepEqual(changed, ["kafka-gitops.yaml", "overlays/prod/README.md", "overlays/prod/kafka.env", "overlays/prod/kustomization.yaml"].filter((f) => changed.includes(f)));
   t.true(changed.includes("overlays/prod/kustomization.yaml"));
   t.false(changed.some((f) => f.startsWith("overlays/dev/") || f.startsWith("base/")), "dev and base untouched");
 });
 
-test("removing an environment removes exactly its generated files and folder", async (t) => {
+test("removing an environment needs --allow-remove, then removes exactly its generated files and folder", async (t) => {
   const dir = await tempRepo(CONFIG);
   t.is((await scaffold(dir)).code, 0);
   await writeFile(join(dir, "overlays", "HAND-WRITTEN.md"), "notes kept by a person\n");
   await writeFile(join(dir, "kafka-gitops.yaml"), CONFIG.replace("  prod: {brokers: 3}\n", ""));
-  const run = await scaffold(dir);
+  const refused = await scaffold(dir);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /^ {2}environments\.prod: refused: environment removed: .*pass --allow-remove prod\.$/m);
+  t.true(await exists(join(dir, "overlays", "prod", "kafka.env")), "nothing removed while refused");
+  t.is(await commitCount(dir), 1);
+  const wrongFlag = await scaffold(dir, "--allow-remove", "dev");
+  t.is(wrongFlag.code, 1, "allowing another environment does not allow this one");
+  const run = await scaffold(dir, "--allow-remove", "prod");
   t.is(run.code, 0, run.stderr);
   t.false(await exists(join(dir, "overlays", "prod")));
   t.true(await exists(join(dir, "overlays", "dev", "kustomization.yaml")));
@@ -204,4 +211,26 @@ test("warnings are printed but do not stop the scaffold", async (t) => {
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /^warning: environments\.prod\.heap: heap 8g is above 6g/m);
   t.is(await commitCount(dir), 1);
+});
+
+test("guards: a storage shrink is refused with nothing written; a drained scale-down passes with --allow-scale-down", async (t) => {
+  const dir = await tempRepo(CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 4, storage: {size: 100Gi}}"));
+  t.is((await scaffold(dir)).code, 0);
+  const before = await readFile(join(dir, "overlays", "prod", "statefulsets.yaml"), "utf8");
+
+  await writeFile(join(dir, "kafka-gitops.yaml"), CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 4, storage: {size: 50Gi}}"));
+  const shrink = await scaffold(dir, "--allow-scale-down", "--allow-remove", "prod", "--force");
+  t.is(shrink.code, 1, "no flag unlocks a shrink");
+  t.regex(shrink.stderr, /environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi: a PersistentVolumeClaim can never shrink[\s\S]*Safe way: Keep storage\.size at 100Gi/);
+  t.is(await readFile(join(dir, "overlays", "prod", "statefulsets.yaml"), "utf8"), before, "nothing written");
+
+  await writeFile(join(dir, "kafka-gitops.yaml"), CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 3, storage: {size: 100Gi}}"));
+  const down = await scaffold(dir);
+  t.is(down.code, 1);
+  t.regex(down.stderr, /environments\.prod\.brokers: refused: brokers decrease from 4 to 3/);
+  t.is(await commitCount(dir), 1);
+  const allowed = await scaffold(dir, "--allow-scale-down");
+  t.is(allowed.code, 0, allowed.stderr);
+  t.regex(allowed.stdout, /warning: prod: brokers decrease from 4 to 3/, "still explained when allowed");
+  t.is(await commitCount(dir), 2);
 });

@@ -61,7 +61,7 @@ export function readmeData(model: Model, em: EnvironmentModel) {
 
   const workload =
     env.workload === "statefulset"
-      ? `StatefulSet per node role: ${groups.map((g) => `\`${g.name}\``).join(", ")}`
+      ? `StatefulSet${groups.length === 1 ? "" : "s"} ${groups.map((g) => `\`${g.name}\``).join(" and ")}`
       : `one Deployment, Service and PersistentVolumeClaim per node (\`brokers/*.yaml\`)`;
 
   return {

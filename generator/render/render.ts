@@ -7,12 +7,14 @@ import { renderClusters } from "./argocd.js";
 import { renderBase } from "./base.js";
 import { hashCommentFile, jsonFile } from "./files.js";
 import { renderOverlay } from "./overlay.js";
+import { renderEnvironmentReadme } from "./readme.js";
 import { fileTree, type FileTree } from "./tree.js";
 
 export function renderTree(model: Model): FileTree {
   const files: Array<[string, string]> = [
     ...renderBase(model),
     ...model.environments.flatMap((em) => renderOverlay(model, em)),
+    ...model.environments.map((em) => renderEnvironmentReadme(model, em)),
     ...renderClusters(model),
     [SCHEMA_FILE, renderJsonSchema()],
   ];

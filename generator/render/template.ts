@@ -1,0 +1,66 @@
+// Handlebars templates for the human-readable files (environment READMEs, the
+// pull-request summary). Templates live in generator/templates/*.hbs and are
+// read from the package's own folder at run time, so dist/ never holds a stale
+// copy. Handlebars is loaded on first use only and each template is compiled
+// once; rendering is pure (same data, same text).
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+type HandlebarsModule = typeof import("handlebars");
+type Template = (data: unknown) => string;
+
+let handlebars: HandlebarsModule | undefined;
+const compiled = new Map<string, Template>();
+
+/** The folder holding generator/templates: the nearest one above this module with a package.json (works from generator/ and dist/generator/). */
+function templatesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`internal: no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return join(dir, "generator", "templates");
+}
+
+/** Inline Markdown code that survives backticks in the value. */
+export function inlineCode(value: unknown): string {
+  const s = String(value);
+  const ticks = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(ticks + 1);
+  return ticks ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
+}
+
+/** A value inside a Markdown table cell: pipes and line breaks would end the cell. */
+export function cell(value: unknown): string {
+  return String(value).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+function instance(): HandlebarsModule {
+  if (!handlebars) {
+    // createRequire keeps the load synchronous (renderTree is) and lazy (only READMEs and summaries need it).
+    const hb = (createRequire(import.meta.url)("handlebars") as HandlebarsModule).create();
+    hb.registerHelper("code", (v: unknown) => inlineCode(v));
+    hb.registerHelper("cell", (v: unknown) => cell(v));
+    hb.registerHelper("plural", (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`);
+    handlebars = hb;
+  }
+  return handlebars;
+}
+
+/**
+ * Renders generator/templates/<name>.hbs. Templates produce Markdown, so nothing
+ * is HTML-escaped; the `code` and `cell` helpers quote values where needed.
+ * `strict` makes a misspelt field an error instead of an empty string.
+ */
+export function renderTemplate(name: string, data: unknown): string {
+  let template = compiled.get(name);
+  if (!template) {
+    const source = readFileSync(join(templatesDir(), `${name}.hbs`), "utf8");
+    template = instance().compile(source, { noEscape: true, strict: true });
+    compiled.set(name, template);
+  }
+  return template(data);
+}

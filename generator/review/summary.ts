@@ -1,0 +1,125 @@
+// review/summary: a short Markdown description of a change for the pull request,
+// from the environment states on both sides (no kubectl needed). Pure; the
+// wording lives in generator/templates/pr-summary.hbs.
+import { renderTemplate } from "../render/template.js";
+import type { Warning } from "./risks.js";
+import type { EnvironmentState, EnvironmentStates } from "./state.js";
+
+export interface SummaryInput {
+  /** Label of the old side, e.g. HEAD or origin/main. */
+  from: string;
+  before: EnvironmentStates;
+  after: EnvironmentStates;
+  warnings: Warning[];
+  /** Paths that differ between the two sides, under base/, overlays/ and clusters/. */
+  changedPaths: readonly string[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function storageText(s: EnvironmentState["storage"]): string | undefined {
+  return s ? `${s.size}${s.storageClass !== undefined ? ` (${s.storageClass})` : ""}` : undefined;
+}
+
+function resourcesText(r: EnvironmentState["resources"]): string | undefined {
+  if (!r) return undefined;
+  const part = (m: Record<string, string> | undefined) => (m ? Object.keys(m).sort().map((k) => `${k} ${m[k]}`).join(", ") : "none");
+  return `requests ${part(r.requests)}; limits ${part(r.limits)}`;
+}
+
+function syncText(s: EnvironmentState["sync"]): string | undefined {
+  if (!s) return undefined;
+  return s.automated ? ["automated", s.prune && "prune", s.selfHeal && "selfHeal"].filter(Boolean).join(" + ") : "manual";
+}
+
+/** The facts a reviewer compares, as display strings. */
+function facts(s: EnvironmentState): Array<[string, string | undefined]> {
+  return [
+    ["namespace", s.namespace],
+    ["workload", s.workload],
+    ["topology", s.topology],
+    ["brokers", s.brokers?.toString()],
+    ["KRaft voters", s.voterIds?.join(",")],
+    ["CLUSTER_ID", s.clusterId],
+    ["image", s.image],
+    ["storage", storageText(s.storage)],
+    ["controller storage", storageText(s.controllerStorage)],
+    ["resources", resourcesText(s.resources)],
+    ["heap", s.heap],
+    ["Argo CD sync", syncText(s.sync)],
+  ];
+}
+
+function describeNew(s: EnvironmentState): string {
+  const parts = [
+    s.brokers !== undefined && plural(s.brokers, "broker"),
+    s.voterIds !== undefined && `${plural(s.voterIds.length, "voter")}${s.topology === "dedicated" ? " (dedicated)" : ""}`,
+    s.workload,
+    s.image,
+    s.storage && `${storageText(s.storage)} per broker`,
+    s.namespace && `namespace ${s.namespace}`,
+  ].filter(Boolean);
+  return `new: ${parts.join(", ")}`;
+}
+
+function describeChange(b: EnvironmentState, a: EnvironmentState): string[] {
+  const out: string[] = [];
+  const fb = new Map(facts(b));
+  for (const [label, value] of facts(a)) {
+    const old = fb.get(label);
+    if (old !== value) out.push(`${label} ${old ?? "(none)"} → ${value ?? "(none)"}`);
+  }
+  const keys = [...new Set([...Object.keys(b.settings), ...Object.keys(a.settings)])].sort();
+  const settings = keys
+    .filter((k) => b.settings[k] !== a.settings[k])
+    .map((k) => (b.settings[k] === undefined ? `+${k}=${a.settings[k]}` : a.settings[k] === undefined ? `-${k}` : `${k} ${b.settings[k]} → ${a.settings[k]}`));
+  if (settings.length) out.push(`settings: ${settings.join(", ")}`);
+  return out;
+}
+
+export function summaryData(input: SummaryInput) {
+  const { before, after } = input;
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+  // Without rendering, an environment is touched when its overlay or a base/ folder it builds on changed.
+  const touched = (s: EnvironmentState) =>
+    input.changedPaths.some((p) => p.startsWith(`overlays/${s.name}/`) || s.inputs.some((dir) => p.startsWith(`${dir}/`)));
+  const baseChanged = input.changedPaths.some((p) => p.startsWith("base/"));
+  const rows: Array<{ name: string; change: string }> = [];
+  const unchanged: string[] = [];
+  for (const name of names) {
+    const b = before.get(name);
+    const a = after.get(name);
+    if (!b && a) rows.push({ name, change: describeNew(a) });
+    else if (b && !a) rows.push({ name, change: "removed" });
+    else if (b && a) {
+      const changes = describeChange(b, a);
+      if (changes.length) rows.push({ name, change: changes.join("; ") });
+      else if (touched(b) || touched(a)) rows.push({ name, change: "manifests change (see the rendered diff)" });
+      else unchanged.push(name);
+    }
+  }
+  const clusters = [...new Set(input.changedPaths.filter((p) => p.startsWith("clusters/")).map((p) => p.split("/").slice(0, 2).join("/")))].sort();
+  const warnings = input.warnings.map((w) => ({
+    message: w.message.startsWith(`${w.environment}: `) ? `**${w.environment}**: ${w.message.slice(w.environment.length + 2)}` : w.message,
+    advice: w.advice,
+  }));
+  const headline =
+    rows.length === 0 && clusters.length === 0
+      ? "no change to any environment"
+      : rows.length === 0
+        ? "Argo CD objects change"
+        : `${plural(rows.length, "environment")} change${rows.length === 1 ? "s" : ""}`;
+  return {
+    from: input.from,
+    headline,
+    warnings,
+    rows,
+    unchanged: unchanged.length ? unchanged.map((n) => `\`${n}\``).join(", ") : null,
+    base: baseChanged,
+    clusters: clusters.length ? clusters.map((c) => `\`${c}/\``).join(", ") : null,
+  };
+}
+
+export function formatSummary(input: SummaryInput): string {
+  return renderTemplate("pr-summary", summaryData(input));
+}
