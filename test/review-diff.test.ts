@@ -134,7 +134,7 @@ test("--summary: a short Markdown description for the pull request", async (t) =
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /^### Kafka: 3 environments change\n/);
   t.regex(run.stdout, /\*\*⚠️ 1 warning: read before merging\*\*\n\n- \*\*prod\*\*: storage per broker decreases from 100Gi to 50Gi/);
-  t.regex(run.stdout, /^\| `dev` \| heap 512m → 600m \|$/m);
+  t.regex(run.stdout, /^\| `dev` \| heap 1g → 600m \|$/m);
   t.regex(run.stdout, /^\| `prod` \| brokers 3 → 4; storage 100Gi → 50Gi \|$/m);
   t.regex(run.stdout, /^\| `qa` \| new: 1 broker, 1 voter, statefulset, apache\/kafka:4\.3\.1, 5Gi per broker, namespace kafka-qa \|$/m);
 });

@@ -27,13 +27,14 @@ function sizingProblems(s: NodeSizing, at: (...p: string[]) => ConfigPath): Prob
   return problems;
 }
 
-function sizingWarnings(s: NodeSizing, at: (...p: string[]) => ConfigPath): Problem[] {
+/** `servesData`: brokers read from the page cache; controller-only nodes hold the metadata log only. */
+function sizingWarnings(s: NodeSizing, at: (...p: string[]) => ConfigPath, servesData: boolean): Problem[] {
   const heap = parseJvmSize(s.heap);
   const limit = parseQuantity(s.resources.limits.memory);
   const warnings: Problem[] = [];
   if (heap > MAX_SENSIBLE_HEAP)
     warnings.push({ path: at("heap"), message: `heap ${s.heap} is above 6g: long GC pauses and less page cache; Kafka rarely needs more, give the memory to the page cache instead` });
-  if (heap < limit && limit - heap < MIN_PAGE_CACHE)
+  if (servesData && heap < limit && limit - heap < MIN_PAGE_CACHE)
     warnings.push({
       path: at("resources", "limits", "memory"),
       message: `only ${Math.round((limit - heap) / 1024 ** 2)}Mi of the memory limit is left beside the ${s.heap} heap; Kafka reads from the page cache: leave at least 1Gi`,
@@ -78,8 +79,8 @@ export function configWarnings(config: Config): Problem[] {
   return config.environments.flatMap((env) => {
     const at = (...path: string[]) => ["environments", env.name, ...path];
     return [
-      ...sizingWarnings(env, at),
-      ...(env.topology === "dedicated" ? sizingWarnings(env.controllerNodes, (...p) => at("controllerNodes", ...p)) : []),
+      ...sizingWarnings(env, at, true),
+      ...(env.topology === "dedicated" ? sizingWarnings(env.controllerNodes, (...p) => at("controllerNodes", ...p), false) : []),
     ];
   });
 }

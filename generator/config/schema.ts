@@ -99,9 +99,9 @@ const resourcesSchema = z
     requests: z
       .strictObject({
         cpu: positiveQuantity().default("250m"),
-        memory: positiveQuantity().default("1Gi"),
+        memory: positiveQuantity().default("2Gi"),
       })
-      .default({ cpu: "250m", memory: "1Gi" }),
+      .default({ cpu: "250m", memory: "2Gi" }),
     limits: z
       .strictObject({
         cpu: positiveQuantity().optional().describe("Default: none (CPU limits throttle brokers)."),
@@ -109,7 +109,7 @@ const resourcesSchema = z
       })
       .default({}),
   })
-  .default({ requests: { cpu: "250m", memory: "1Gi" }, limits: {} })
+  .default({ requests: { cpu: "250m", memory: "2Gi" }, limits: {} })
   .describe("Container resources of each Kafka node.");
 
 const heapSchema = z
@@ -168,7 +168,7 @@ const environmentInput = z
       ),
     controllerNodes: controllerNodesSchema
       .optional()
-      .describe("Settings of the controller-only nodes; only with topology: dedicated. Default: 5Gi, 250m CPU, 1Gi memory."),
+      .describe("Settings of the controller-only nodes; only with topology: dedicated. Default: 5Gi, 250m CPU, 2Gi memory."),
     clients: z
       .strictObject({
         namespaces: z

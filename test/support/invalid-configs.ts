@@ -62,8 +62,8 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   ["zero memory", REPO + "environments:\n  dev: {resources: {limits: {memory: '0'}}}\n", ["environments.dev.resources.limits.memory: must be greater than zero"]],
   [
     "heap as large as the memory limit",
-    REPO + "environments:\n  dev: {heap: 1g}\n",
-    ["environments.dev.heap: heap 1g does not fit in the memory limit 1Gi; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory"],
+    REPO + "environments:\n  dev: {heap: 2g}\n",
+    ["environments.dev.heap: heap 2g does not fit in the memory limit 2Gi; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory"],
   ],
   [
     "request above limit",
@@ -118,8 +118,8 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   ],
   [
     "controller heap that does not fit",
-    REPO + "environments:\n  prod: {topology: dedicated, brokers: 1, controllerNodes: {heap: 2g}}\n",
-    ["environments.prod.controllerNodes.heap: heap 2g does not fit in the memory limit 1Gi; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory"],
+    REPO + "environments:\n  prod: {topology: dedicated, brokers: 1, controllerNodes: {heap: 3g}}\n",
+    ["environments.prod.controllerNodes.heap: heap 3g does not fit in the memory limit 2Gi; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory"],
   ],
   [
     "a password in the config",
