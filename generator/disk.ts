@@ -28,12 +28,14 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-async function listFiles(dir: string, rel: string): Promise<string[]> {
+/** Files below `dir/rel`, as paths relative to `dir`; a missing folder has none. */
+export async function listFiles(dir: string, rel: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(join(dir, rel), { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
     throw err;
   }
   const out: string[] = [];

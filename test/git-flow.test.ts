@@ -12,28 +12,14 @@ import { parseAllDocuments } from "yaml";
 import { validateArgoObjects } from "./support/argocd-schema.js";
 import { commitCount, git, tempRepo } from "./support/git-repo.js";
 import { kustomize } from "./support/kustomize.js";
-import { CLI } from "./support/paths.js";
+import { cli, type Run } from "./support/run-cli.js";
 
 const exec = promisify(execFile);
+
 type Obj = Record<string, any>;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 async function scaffold(dir: string, ...args: string[]): Promise<Run> {
-  try {
-    // HOME points at the temporary repository so no global git identity or config leaks in.
-    const { stdout, stderr } = await exec(process.execPath, [CLI, "scaffold", "--dir", dir, ...args], {
-      env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return cli(dir, ["scaffold", "--dir", dir, ...args]);
 }
 
 /** Three environments on two clusters, both workloads, one manual sync; repo.url is the bare origin as file://. */

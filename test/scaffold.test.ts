@@ -1,35 +1,17 @@
 // The scaffold command end to end, in real temporary git repositories: what it
 // writes, commits, refuses and leaves alone.
 import test from "ava";
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { CLI } from "./support/paths.js";
+import { cli, type Run } from "./support/run-cli.js";
 import { commitCount, git, tempRepo } from "./support/git-repo.js";
 
-const exec = promisify(execFile);
 
 const CONFIG = `repo:\n  url: https://github.com/acme/kafka-gitops.git\nenvironments:\n  dev: {brokers: 1}\n  prod: {brokers: 3}\n`;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 async function scaffold(dir: string, ...args: string[]): Promise<Run> {
-  try {
-    // HOME points at an empty folder so the developer's global git identity cannot leak into the test.
-    const { stdout, stderr } = await exec(process.execPath, [CLI, "scaffold", "--dir", dir, ...args], {
-      env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return cli(dir, ["scaffold", "--dir", dir, ...args]);
 }
 
 const exists = async (p: string) => stat(p).then(() => true, () => false);

@@ -1,9 +1,10 @@
 // review/sources: the two sides of a diff as file trees, and `kubectl kustomize`.
 // Read-only: git is asked for a revision's files (ls-tree + cat-file, no
 // checkout, nothing written to the repository) and the working tree is read from disk.
+import { listFiles } from "../disk.js";
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { UserError } from "../errors.js";
 import { GENERATED_ROOTS } from "../layout.js";
@@ -80,23 +81,6 @@ export async function readRevision(dir: string, ref: string): Promise<RevisionTr
     pos = nl + 1 + size + 1;
   }
   return { files: fileTree(files), commit };
-}
-
-async function listFiles(dir: string, rel: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(join(dir, rel), { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return [];
-    throw err;
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    const path = `${rel}/${e.name}`;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
 }
 
 /** Every file under base/, overlays/ and clusters/ in the working tree, generated or not (kustomize reads them all). */
