@@ -8,14 +8,10 @@ import { join } from "node:path";
 import { git, tempRepo } from "./support/git-repo.js";
 import { REPO_ROOT } from "./support/paths.js";
 import { writeTree } from "./support/kustomize.js";
+import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
 import { cli, diff, scaffoldWith } from "./support/run-cli.js";
 
-const HEAD = `repo:\n  url: https://github.com/acme/kafka-gitops.git\n`;
-const config = (envs: Record<string, string>, kafka = "") =>
-  `${HEAD}${kafka ? `kafka: ${kafka}\n` : ""}environments:\n${Object.entries(envs)
-    .map(([name, body]) => `  ${name}: ${body}\n`)
-    .join("")}`;
 const BASE = { dev: "{brokers: 1}", prod: "{brokers: 3, storage: {size: 100Gi}}" };
 
 /** A repository whose HEAD is the scaffold of `before`, with `after` scaffolded into the working tree (not committed). */

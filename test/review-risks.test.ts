@@ -5,15 +5,9 @@ import test from "ava";
 import { environmentStates } from "../generator/review/state.js";
 import { compareVersions, riskWarnings, versionOf, type WarningKind } from "../generator/review/risks.js";
 import { scaffoldWarnings, warningLines } from "../generator/review/scaffold-warnings.js";
+import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
 
-const HEAD = `repo:\n  url: https://github.com/acme/kafka-gitops.git\n`;
-
-/** A config with the given environment blocks (YAML flow mappings). */
-const config = (envs: Record<string, string>, kafka = "") =>
-  `${HEAD}${kafka ? `kafka: ${kafka}\n` : ""}environments:\n${Object.entries(envs)
-    .map(([name, body]) => `  ${name}: ${body}\n`)
-    .join("")}`;
 
 const BASE = { dev: "{brokers: 1}", prod: "{brokers: 3, storage: {size: 100Gi}}" };
 
