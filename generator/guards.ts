@@ -20,13 +20,9 @@ const REFUSED: Partial<Record<WarningKind, (w: Warning) => ConfigPath>> = {
   "topology-changed": (w) => ["environments", w.environment, "topology"],
   "voters-changed": (w) => ["environments", w.environment, "controllers"],
   "brokers-decreased": (w) => ["environments", w.environment, "brokers"],
-  "storage-shrunk": (w) => ["environments", w.environment, ...storageKey(w), "size"],
-  "storage-class-changed": (w) => ["environments", w.environment, ...storageKey(w), "storageClass"],
+  "storage-shrunk": (w) => ["environments", w.environment, ...(w.configKey ?? ["storage", "size"])],
+  "storage-class-changed": (w) => ["environments", w.environment, ...(w.configKey ?? ["storage", "storageClass"])],
 };
-
-function storageKey(w: Warning): string[] {
-  return w.message.includes("controller-only") ? ["controllerNodes", "storage"] : ["storage"];
-}
 
 function overrideHint(w: Warning, opts: GuardOptions): string | undefined {
   if (w.kind === "brokers-decreased") return opts.allowScaleDown ? undefined : "once the brokers are drained, pass --allow-scale-down";

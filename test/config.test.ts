@@ -30,7 +30,6 @@ test("a minimal config gets every documented default", (t) => {
       controllers: 1,
       topology: "combined",
       controllerNodes: { storage: { size: "5Gi" }, resources: { requests: { cpu: "250m", memory: "2Gi" }, limits: { memory: "2Gi" } }, heap: "1g" },
-      controllerSizingSet: false,
       clients: { namespaces: ["kafka-dev"] },
       workload: "statefulset",
       image: "apache/kafka:4.3.1",

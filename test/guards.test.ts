@@ -37,6 +37,18 @@ for (const [name, after, expected] of cases)
     t.regex(lines[0]!, expected);
   });
 
+test("a controller-only volume change names the controllerNodes keys", (t) => {
+  const before = "  prod: {topology: dedicated, brokers: 3, controllerNodes: {storage: {size: 20Gi, storageClass: fast}}}\n";
+  const lines = refusals(
+    riskWarnings(states(before), states(before.replace("20Gi", "10Gi").replace("fast", "slow"))),
+    NONE,
+  ).map(formatProblem);
+  t.deepEqual(
+    lines.map((l) => l.split(":")[0]),
+    ["environments.prod.controllerNodes.storage.size", "environments.prod.controllerNodes.storage.storageClass"],
+  );
+});
+
 test("--allow-scale-down and --allow-remove each let exactly their change through", (t) => {
   t.deepEqual(refused(BASE.replace("brokers: 4", "brokers: 3"), { allowScaleDown: true, allowRemove: [] }), []);
   t.deepEqual(refused("  dev: {}\n", { allowScaleDown: false, allowRemove: ["prod"] }), []);

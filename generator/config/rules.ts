@@ -50,11 +50,6 @@ export function environmentProblems(env: Environment): Problem[] {
       path: at("controllers"),
       message: "a dedicated quorum of 1 controller dies with its node; use 3 or 5 controllers, or topology: combined",
     });
-  if (env.topology === "combined" && env.controllerSizingSet)
-    problems.push({
-      path: at("controllerNodes"),
-      message: "only applies to topology: dedicated (with combined nodes every voter is also a broker); remove it or set topology: dedicated",
-    });
   if (env.topology === "combined" && env.controllers > env.brokers)
     problems.push({
       path: at("controllers"),
@@ -90,28 +85,21 @@ export function configProblems(config: Config): Problem[] {
     ...settingTypeProblems(config),
     ...config.environments.flatMap((env) => [...environmentProblems(env), ...replicationProblems(config, env)]),
   ];
-  // Two environments in one namespace would render objects with the same names into one place.
-  const byCluster = new Map<string, string>();
+  // Two environments in one namespace would render objects with the same names into one place:
+  // on one API server, or in one cluster folder (one Argo CD). One problem per environment.
+  const taken = new Map<string, string>();
   for (const env of config.environments) {
-    const key = `${env.cluster} ${env.namespace}`;
-    const other = byCluster.get(key);
-    if (other)
+    const places = [
+      { key: `server ${env.server} ${env.namespace}`, where: `on ${env.server}` },
+      { key: `cluster ${env.cluster} ${env.namespace}`, where: `on cluster ${env.cluster}` },
+    ];
+    const clash = places.find((p) => taken.has(p.key));
+    if (clash)
       problems.push({
         path: ["environments", env.name, "namespace"],
-        message: `environment ${other} already uses namespace ${env.namespace} on cluster ${env.cluster}; choose another namespace`,
+        message: `environment ${taken.get(clash.key)} already uses namespace ${env.namespace} ${clash.where}; two Kafka clusters in one namespace would share object names: choose another namespace`,
       });
-    else byCluster.set(key, env.name);
-  }
-  const seen = new Map<string, string>();
-  for (const env of config.environments) {
-    const key = `${env.server} ${env.namespace}`;
-    const other = seen.get(key);
-    if (other && !problems.some((p) => p.path.join(".") === `environments.${env.name}.namespace`))
-      problems.push({
-        path: ["environments", env.name, "namespace"],
-        message: `environment ${other} already runs in namespace ${env.namespace} on ${env.server}; two Kafka clusters in one namespace would share object names: choose another namespace`,
-      });
-    else seen.set(key, env.name);
+    for (const p of places) if (!taken.has(p.key)) taken.set(p.key, env.name);
   }
   return problems;
 }

@@ -215,6 +215,14 @@ const environmentInput = z
       .describe("Argo CD sync policy of this environment's Application."),
     config: kafkaSettings.describe("server.properties keys for this environment; they win over kafka.config."),
   })
+  .superRefine((env, ctx) => {
+    if (env.controllerNodes !== undefined && env.topology !== "dedicated")
+      ctx.addIssue({
+        code: "custom",
+        path: ["controllerNodes"],
+        message: "only applies to topology: dedicated (with combined nodes every voter is also a broker); remove it or set topology: dedicated",
+      });
+  })
   .describe("One Kafka cluster: where it runs and how big it is.");
 
 const repoUrl = z
@@ -291,8 +299,6 @@ export interface Environment {
   topology: "combined" | "dedicated";
   /** Sizing of the controller-only nodes (dedicated topology). */
   controllerNodes: NodeSizing;
-  /** True when the config set controllerNodes itself (a rule rejects it without topology: dedicated). */
-  controllerSizingSet: boolean;
   clients: { namespaces: string[] };
   workload: Workload;
   image: string;
@@ -341,7 +347,6 @@ function resolveEnvironment(name: string, env: EnvironmentInput, kafka: ConfigIn
     controllers: env.controllers ?? (env.brokers >= 3 || env.topology === "dedicated" ? 3 : 1),
     topology: env.topology,
     controllerNodes: controllerSizing,
-    controllerSizingSet: env.controllerNodes !== undefined,
     clients: { namespaces: env.clients.namespaces ?? [namespace] },
     workload: env.workload ?? kafka.workload,
     image: env.image ?? kafka.image,

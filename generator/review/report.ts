@@ -287,7 +287,7 @@ const text: Dialect = {
     for (const o of s.changes.removed) out += `- ${objectKey(o)}\n`;
     return out;
   },
-  collapsedList: (s) => `(object list left out for size)\n`,
+  collapsedList: () => `(object list left out for size)\n`,
   diffBlock: (o) => `\n${o.diff}`,
   sameDiff: (o, first) => `\n${objectKey(o)}: same change as in ${first}\n`,
   sectionEnd: () => "",

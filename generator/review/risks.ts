@@ -31,6 +31,8 @@ export interface Warning {
   message: string;
   /** What to do before merging. */
   advice: string;
+  /** The config keys below environments.<env> the change is about, where the kind alone does not say (e.g. controllerNodes.storage). */
+  configKey?: string[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -87,7 +89,8 @@ function environmentRemoved(b: EnvironmentState): Warning {
 function environmentRisks(b: EnvironmentState, a: EnvironmentState): Warning[] {
   const env = a.name;
   const out: Warning[] = [];
-  const warn = (kind: WarningKind, message: string, advice: string) => out.push({ environment: env, kind, message, advice });
+  const warn = (kind: WarningKind, message: string, advice: string, configKey?: string[]) =>
+    out.push({ environment: env, kind, message, advice, ...(configKey && { configKey }) });
   const ns = a.namespace ?? "<namespace>";
 
   if (b.namespace !== undefined && a.namespace !== undefined && b.namespace !== a.namespace)
@@ -147,6 +150,7 @@ function environmentRisks(b: EnvironmentState, a: EnvironmentState): Warning[] {
           "storage-shrunk",
           `${env}: ${what} decreases from ${bs.size} to ${as.size}: a PersistentVolumeClaim can never shrink, so the sync fails`,
           `Keep ${key}.size at ${bs.size}. Smaller volumes need a new environment and a data migration.`,
+          [...key.split("."), "size"],
         );
       else if (after > before && a.workload === "statefulset" && b.workload === "statefulset")
         warn(
@@ -160,6 +164,7 @@ function environmentRisks(b: EnvironmentState, a: EnvironmentState): Warning[] {
         "storage-class-changed",
         `${env}: StorageClass of the ${what.replace("storage per ", "")} volumes changes from ${bs.storageClass ?? "the cluster default"} to ${as.storageClass ?? "the cluster default"}: existing volumes cannot move to another class, so the sync fails or new nodes land on a different class`,
         `Keep ${key}.storageClass ${bs.storageClass === undefined ? "unset" : `at ${bs.storageClass}`}. Another class needs a new environment and a data migration.`,
+        [...key.split("."), "storageClass"],
       );
   }
 

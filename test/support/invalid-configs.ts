@@ -86,7 +86,7 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   [
     "two environments in one namespace",
     REPO + "environments:\n  a: {namespace: x}\n  b: {namespace: x}\n",
-    ["environments.b.namespace: environment a already runs in namespace x on https://kubernetes.default.svc; two Kafka clusters in one namespace would share object names: choose another namespace"],
+    ["environments.b.namespace: environment a already uses namespace x on https://kubernetes.default.svc; two Kafka clusters in one namespace would share object names: choose another namespace"],
   ],
   ["a .ms setting that is not a number", REPO + "environments:\n  dev: {config: {log.retention.ms: 7d}}\n", ['environments.dev.config["log.retention.ms"]: must be a whole number of milliseconds, got "7d"']],
   ["an .enable setting that is not a boolean", REPO + "kafka: {config: {log.cleaner.enable: 1}}\nenvironments:\n  dev: {}\n", ['kafka.config["log.cleaner.enable"]: must be true or false, got 1']],
@@ -130,7 +130,7 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   [
     "two environments in one namespace of one cluster",
     REPO + "environments:\n  a: {cluster: c, namespace: x, server: 'https://a.example.com'}\n  b: {cluster: c, namespace: x, server: 'https://b.example.com'}\n",
-    ["environments.b.namespace: environment a already uses namespace x on cluster c; choose another namespace"],
+    ["environments.b.namespace: environment a already uses namespace x on cluster c; two Kafka clusters in one namespace would share object names: choose another namespace"],
   ],
   ["a client namespace that is not a name", REPO + "environments:\n  prod: {clients: {namespaces: [Bad_NS]}}\n", ["environments.prod.clients.namespaces[0]: must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)"]],
   [
