@@ -1,7 +1,7 @@
 /**
  * Validates generated Argo CD objects (Application, AppProject, ApplicationSet)
- * against Argo CD's own CRD schemas, kept read-only in `shared/schemas/argocd/`
- * beside the repository. The goal is to know, without a cluster, that the API
+ * against Argo CD's own CRD schemas, vendored in `test/schemas/argocd/`.
+ * The goal is to know, without a cluster, that the API
  * server would accept what the generator writes, so validation mimics its
  * strict field validation (`kubectl apply --validate=strict`): undeclared
  * fields are errors, not silently pruned.
@@ -82,8 +82,8 @@ function findRepositoryRoot(): string {
 let schemaDirCache: string | undefined;
 function schemaDir(): string {
   if (schemaDirCache === undefined) {
-    const dir = join(findRepositoryRoot(), '..', 'shared', 'schemas', 'argocd');
-    if (!existsSync(dir)) throw new Error(`Argo CD CRDs not found at ${dir} (expected shared/ beside the repository)`);
+    const dir = join(findRepositoryRoot(), 'test', 'schemas', 'argocd');
+    if (!existsSync(dir)) throw new Error(`Argo CD CRDs not found at ${dir} (vendored in the repository: see test/schemas/argocd/README.md)`);
     schemaDirCache = dir;
   }
   return schemaDirCache;
@@ -184,6 +184,10 @@ function loadKind(kind: string): KindSchemas | undefined {
   return entry;
 }
 
+let compilations = 0;
+/** How many schemas were compiled so far: a cache miss costs seconds on the 1.4 MB ApplicationSet schema. */
+export const schemaCompilations = (): number => compilations;
+
 /** The compiled validator, or a message saying why there is none. */
 function validatorFor(apiVersion: unknown, kind: unknown): ValidateFunction | string {
   const entry = typeof kind === 'string' ? loadKind(kind) : undefined;
@@ -198,6 +202,7 @@ function validatorFor(apiVersion: unknown, kind: unknown): ValidateFunction | st
       return `apiVersion: ${JSON.stringify(apiVersion)} is not served for ${String(kind)} (served: ${[...entry.schemas.keys()].join(', ')})`;
     }
     validate = ajv().compile(prepareRoot(schema));
+    compilations++;
     entry.validators.set(key, validate);
   }
   return validate;

@@ -1,7 +1,7 @@
 /**
  * Test oracle for the generator: from the objects `kubectl kustomize overlays/<env>` renders, rebuild
  * every Kafka node's effective server.properties the way kubelet and the official apache/kafka image
- * would, then check the rules of /work/shared/docs/kafka-on-kubernetes.md.
+ * would, then check the project's Kafka-on-Kubernetes rules.
  *
  * The model is written from the Kubernetes and image behaviour, never from the generator's code: an
  * oracle that shared the generator's assumptions would approve the generator's bugs.
