@@ -3,26 +3,42 @@
 // renamed into place, so a failure while writing leaves the previous tree as it was.
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { UserError } from "./errors.js";
 import type { Plan } from "./plan.js";
+import { tempPath } from "./temp-files.js";
 
-const TMP_SUFFIX = ".kafka-gitops-tmp";
+function writeError(path: string, err: unknown, state: string): UserError {
+  const e = err as NodeJS.ErrnoException;
+  return new UserError(`could not write ${path}: ${e.code ?? "error"}: ${e.message}\n${state}`);
+}
 
 export async function applyPlan(dir: string, plan: Plan): Promise<void> {
   const writes = plan.changes.filter((c) => c.after !== undefined);
-  const staged: string[] = [];
-  try {
-    for (const c of writes) {
-      const target = join(dir, c.path);
+  const staged: { path: string; tmp: string }[] = [];
+  for (const c of writes) {
+    const target = join(dir, c.path);
+    const tmp = tempPath(target);
+    try {
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target + TMP_SUFFIX, c.after!, "utf8");
-      staged.push(target + TMP_SUFFIX);
+      // wx: a fresh file, never through something already at that name.
+      await writeFile(tmp, c.after!, { encoding: "utf8", flag: "wx" });
+    } catch (err) {
+      await Promise.all([tmp, ...staged.map((s) => s.tmp)].map((t) => rm(t, { force: true }).catch(() => {})));
+      throw writeError(c.path, err, "Nothing was changed: every generated file is as it was.");
     }
-  } catch (err) {
-    await Promise.all(staged.map((t) => rm(t, { force: true })));
-    throw err;
+    staged.push({ path: c.path, tmp });
   }
   // Same-directory renames are atomic per file and do not fail for lack of space.
-  for (const c of writes) await rename(join(dir, c.path) + TMP_SUFFIX, join(dir, c.path));
+  let done = 0;
+  try {
+    for (const s of staged) {
+      await rename(s.tmp, join(dir, s.path));
+      done++;
+    }
+  } catch (err) {
+    await Promise.all(staged.slice(done).map((s) => rm(s.tmp, { force: true })));
+    throw writeError(staged[done]!.path, err, `${done} of ${staged.length} files were already replaced: fix the problem and run the scaffold again with --force to finish.`);
+  }
   for (const c of plan.changes.filter((c) => c.kind === "removed")) {
     await rm(join(dir, c.path), { force: true });
     await removeEmptyParents(dir, dirname(c.path));
