@@ -54,10 +54,12 @@ export async function checkGeneratedPaths(dir: string, files: Iterable<string>, 
     return k;
   };
   const problems = new Map<string, string>();
+  // The first path through a place describes it; later ones would only repeat it.
+  const report = (rel: string, text: string) => void (problems.has(rel) || problems.set(rel, text));
   for (const path of paths) {
     const parts = path.split("/");
     if (isAbsolute(path) || parts.some((p) => p === "" || p === "." || p === "..")) {
-      problems.set(path, `${path}: not a plain path inside the repository`);
+      report(path, `${path}: not a plain path inside the repository`);
       continue;
     }
     for (let i = 1; i <= parts.length; i++) {
@@ -66,7 +68,7 @@ export async function checkGeneratedPaths(dir: string, files: Iterable<string>, 
       if (k === "missing") break;
       const last = i === parts.length && !folderSet.has(path);
       if (k === "symlink") {
-        problems.set(
+        report(
           rel,
           `${rel}: is ${await describeLink(root, join(root, rel))}; kafka-gitops never writes through a symbolic link. ` +
             `Replace it with a real ${last ? "file" : "folder"} (\`rm ${rel}\`, then scaffold again; copy anything you need from the link's target first).`,
@@ -75,11 +77,11 @@ export async function checkGeneratedPaths(dir: string, files: Iterable<string>, 
       }
       if (!last && k !== "dir") {
         const needs = folderSet.has(path) && i === parts.length ? "kafka-gitops" : path;
-        problems.set(rel, `${rel}: is a ${k === "file" ? "file" : "special file"}, but ${needs} needs it to be a folder: move it away (\`mv ${rel} ${rel}.moved\`).`);
+        report(rel, `${rel}: is a ${k === "file" ? "file" : "special file"}, but ${needs} needs it to be a folder: move it away (\`mv ${rel} ${rel}.moved\`).`);
         break;
       }
-      if (last && k === "dir") problems.set(rel, `${rel}: is a folder, but kafka-gitops writes a file there: move the folder away (\`mv ${rel} ${rel}.moved\`).`);
-      else if (last && k === "other") problems.set(rel, `${rel}: is a special file (a pipe, socket or device), but kafka-gitops writes a regular file there: remove it.`);
+      if (last && k === "dir") report(rel, `${rel}: is a folder, but kafka-gitops writes a file there: move the folder away (\`mv ${rel} ${rel}.moved\`).`);
+      else if (last && k === "other") report(rel, `${rel}: is a special file (a pipe, socket or device), but kafka-gitops writes a regular file there: remove it.`);
     }
   }
   // Without links every path stays inside; this catches what lstat cannot see (a folder replaced while we looked).
