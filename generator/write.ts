@@ -3,6 +3,7 @@
 // renamed into place, so a failure while writing leaves the previous tree as it was.
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
 import type { Plan } from "./plan.js";
 
 const TMP_SUFFIX = ".kafka-gitops-tmp";
@@ -10,19 +11,25 @@ const TMP_SUFFIX = ".kafka-gitops-tmp";
 export async function applyPlan(dir: string, plan: Plan): Promise<void> {
   const writes = plan.changes.filter((c) => c.after !== undefined);
   const staged: string[] = [];
-  try {
-    for (const c of writes) {
-      const target = join(dir, c.path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target + TMP_SUFFIX, c.after!, "utf8");
-      staged.push(target + TMP_SUFFIX);
-    }
-  } catch (err) {
+  // Several files in flight at a time (a fleet has thousands); every write settles before the clean-up looks at `staged`.
+  let failure: { err: unknown } | undefined;
+  await mapLimit([...new Set(writes.map((c) => dirname(join(dir, c.path))))], FILE_CONCURRENCY, (d) =>
+    mkdir(d, { recursive: true }).catch((err: unknown) => void (failure ??= { err })),
+  );
+  await mapLimit(writes, FILE_CONCURRENCY, async (c) => {
+    if (failure) return;
+    const tmp = join(dir, c.path) + TMP_SUFFIX;
+    await writeFile(tmp, c.after!, "utf8").then(
+      () => void staged.push(tmp),
+      (err: unknown) => void (failure ??= { err }),
+    );
+  });
+  if (failure) {
     await Promise.all(staged.map((t) => rm(t, { force: true })));
-    throw err;
+    throw failure.err;
   }
   // Same-directory renames are atomic per file and do not fail for lack of space.
-  for (const c of writes) await rename(join(dir, c.path) + TMP_SUFFIX, join(dir, c.path));
+  await mapLimit(writes, FILE_CONCURRENCY, (c) => rename(join(dir, c.path) + TMP_SUFFIX, join(dir, c.path)));
   for (const c of plan.changes.filter((c) => c.kind === "removed")) {
     await rm(join(dir, c.path), { force: true });
     await removeEmptyParents(dir, dirname(c.path));

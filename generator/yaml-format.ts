@@ -31,7 +31,71 @@ export function toYaml(value: unknown): string {
 
 /** Several documents separated by `---`. */
 export function toYamlDocuments(values: readonly unknown[]): string {
-  return values.map(toYaml).join("---\n");
+  const ordered = values.map(frontKeysFirst);
+  const text = ordered.map((v) => stringify(v, STRINGIFY_OPTIONS)).join("---\n");
+  remember(text, ordered);
+  return text;
+}
+
+// Reading back what this process just wrote. The scaffold's risk checks read every
+// generated file of the new tree and of the tree on disk, and parsing YAML costs far
+// more than writing it; most files on disk are byte-identical to the new ones. So each
+// text written above is remembered with its values, and parseYamlDocuments answers
+// from here when the text (below its `#` header) is one of them. Only values that
+// parse back to themselves are remembered (plain data whose strings and numbers keep
+// their type when read as YAML 1.2), so the answer is the one parsing would give.
+const written = new Map<string, readonly unknown[]>();
+const MAX_WRITTEN = 100_000;
+const scalarRoundTrips = new Map<string, boolean>();
+// Strings YAML 1.2 could read as something else (null, bool, int, float): checked once each.
+const NON_STRING_1_2 = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))?$/;
+
+function scalarRoundTrip(value: string | number): boolean {
+  const key = `${typeof value} ${value}`;
+  let ok = scalarRoundTrips.get(key);
+  if (ok === undefined) {
+    const back = parseAllDocuments(stringify(value, STRINGIFY_OPTIONS))[0]?.toJS() as unknown;
+    ok = typeof value === "number" ? Object.is(back, value) : back === value;
+    scalarRoundTrips.set(key, ok);
+  }
+  return ok;
+}
+
+/** True when `value` is plain data that YAML writes and reads back unchanged (undefined map entries are dropped, as the writer drops them). */
+function roundTrips(value: unknown): boolean {
+  if (value === null || typeof value === "boolean") return true;
+  if (typeof value === "string") return !NON_STRING_1_2.test(value) || scalarRoundTrip(value);
+  if (typeof value === "number") return Number.isSafeInteger(value) || scalarRoundTrip(value);
+  if (Array.isArray(value)) return value.every((v) => v !== undefined && roundTrips(v));
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.entries(value).every(([k, v]) => !NON_STRING_1_2.test(k) && (v === undefined || roundTrips(v)));
+  return false;
+}
+
+function remember(text: string, values: readonly unknown[]): void {
+  if (written.has(text) || !values.every((v) => v !== undefined && roundTrips(v))) return;
+  if (written.size >= MAX_WRITTEN) written.clear();
+  written.set(text, values);
+}
+
+/** A fresh copy, so a caller that changes what it read cannot change the next answer. */
+function copyOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyOf);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = copyOf(v);
+  return out;
+}
+
+/** The text below the leading `#` lines (the header commentBlock writes). */
+function belowHeader(text: string): string {
+  let i = 0;
+  while (text.startsWith("#", i)) {
+    const eol = text.indexOf("\n", i);
+    if (eol < 0) return "";
+    i = eol + 1;
+  }
+  return text.slice(i);
 }
 
 /** Prefixes `#` comment lines (a header or a note) to a YAML or env text. */
@@ -69,6 +133,13 @@ export function parseYaml(text: string): ParsedYaml {
  * output) as plain values; empty documents are dropped. Throws on a syntax error.
  */
 export function parseYamlDocuments(text: string): unknown[] {
+  const known = written.get(belowHeader(text));
+  if (known) return known.map(copyOf).filter((v) => v !== null && v !== undefined);
+  return parseYamlDocumentsOf(text);
+}
+
+/** parseYamlDocuments without the memory of written texts (exported for the test that proves both agree). */
+export function parseYamlDocumentsOf(text: string): unknown[] {
   const docs = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split("\n")[0] ?? "YAML syntax error");
