@@ -1,6 +1,6 @@
 // The only module that imports the YAML library. It fixes the output options
 // once so every generated file is formatted the same way.
-import { LineCounter, parseAllDocuments, parseDocument, stringify } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify } from "yaml";
 
 const STRINGIFY_OPTIONS = {
   // YAML 1.1 so yes/no/on/off are quoted: kubectl reads YAML 1.1 and would turn them into booleans.
@@ -111,21 +111,76 @@ export interface YamlProblem {
 
 export type ParsedYaml = { ok: true; value: unknown } | { ok: false; problems: YamlProblem[] };
 
-/** Parses one YAML document; syntax errors come back with 1-based line and column. */
+/** Expansions of `*alias` allowed in one config: plenty for shared blocks, far too few for an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses one YAML document into plain data. Syntax errors, duplicate keys, more
+ * than one document and alias bombs come back as problems with 1-based line and
+ * column, never as exceptions. `<<` merge keys work (YAML 1.1 style, as most
+ * editors and kubectl read them).
+ */
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
   // Configs are read as YAML 1.2 (what editors and the yaml-language-server assume): `yes` stays a string.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys is off because the library compares each key with every earlier key of its map
+  // (quadratic: minutes for 40,000 keys); duplicateKeys below does the same check in one pass.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { message: e.message.split("\n")[0] ?? e.message, line: pos.line, column: pos.col };
-      }),
+      problems: doc.errors.map((e) => ({
+        message:
+          e.code === "MULTIPLE_DOCS"
+            ? 'a second YAML document starts here ("---"); the config is one document: remove the "---" line and merge the documents'
+            : `YAML syntax error: ${e.message.split("\n")[0] ?? e.message}`,
+        ...at(e.pos[0]),
+      })),
     };
   }
-  return { ok: true, value: doc.toJS() };
+  const duplicates = duplicateKeys(doc.contents, at);
+  if (duplicates.length > 0) return { ok: false, problems: duplicates };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    // The library throws a ReferenceError when aliases would expand beyond maxAliasCount.
+    if (!(err instanceof ReferenceError)) throw err;
+    return {
+      ok: false,
+      problems: [{ message: `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies; write the repeated values out instead of nesting aliases` }],
+    };
+  }
+}
+
+/** Keys that appear twice in one mapping, in one pass over the document (aliases are not followed). */
+function duplicateKeys(root: unknown, at: (offset: number) => { line: number; column: number }): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    else if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        stack.push(pair.value);
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const offset = pair.key.range?.[0] ?? 0;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, offset);
+        else
+          problems.push({
+            message: `duplicate key ${JSON.stringify(key)} (first at line ${at(first).line}); a key may appear once in a mapping: merge the two entries or remove one`,
+            ...at(offset),
+          });
+      }
+    }
+  }
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /**
