@@ -4,6 +4,7 @@
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "./errors.js";
+import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
 import type { Plan } from "./plan.js";
 import { tempPath } from "./temp-files.js";
 
@@ -15,29 +16,35 @@ function writeError(path: string, err: unknown, state: string): UserError {
 export async function applyPlan(dir: string, plan: Plan): Promise<void> {
   const writes = plan.changes.filter((c) => c.after !== undefined);
   const staged: { path: string; tmp: string }[] = [];
-  for (const c of writes) {
-    const target = join(dir, c.path);
-    const tmp = tempPath(target);
-    try {
-      await mkdir(dirname(target), { recursive: true });
-      // wx: a fresh file, never through something already at that name.
-      await writeFile(tmp, c.after!, { encoding: "utf8", flag: "wx" });
-    } catch (err) {
-      await Promise.all([tmp, ...staged.map((s) => s.tmp)].map((t) => rm(t, { force: true }).catch(() => {})));
-      throw writeError(c.path, err, "Nothing was changed: every generated file is as it was.");
-    }
-    staged.push({ path: c.path, tmp });
+  // Several files in flight at a time (a fleet has thousands); every write settles before the clean-up looks at `staged`.
+  let failure: { path: string; err: unknown } | undefined;
+  await mapLimit([...new Set(writes.map((c) => dirname(join(dir, c.path))))], FILE_CONCURRENCY, (d) =>
+    mkdir(d, { recursive: true }).catch((err: unknown) => void (failure ??= { path: d, err })),
+  );
+  await mapLimit(writes, FILE_CONCURRENCY, async (c) => {
+    if (failure) return;
+    const tmp = tempPath(join(dir, c.path));
+    // wx: a fresh file, never through something already at that name.
+    await writeFile(tmp, c.after!, { encoding: "utf8", flag: "wx" }).then(
+      () => void staged.push({ path: c.path, tmp }),
+      (err: unknown) => void (failure ??= { path: c.path, err }),
+    );
+  });
+  if (failure) {
+    await Promise.all(staged.map((s) => rm(s.tmp, { force: true }).catch(() => {})));
+    throw writeError(failure.path, failure.err, "Nothing was changed: every generated file is as it was.");
   }
   // Same-directory renames are atomic per file and do not fail for lack of space.
-  let done = 0;
+  const renamed = new Set<string>();
   try {
-    for (const s of staged) {
+    await mapLimit(staged, FILE_CONCURRENCY, async (s) => {
       await rename(s.tmp, join(dir, s.path));
-      done++;
-    }
+      renamed.add(s.tmp);
+    });
   } catch (err) {
-    await Promise.all(staged.slice(done).map((s) => rm(s.tmp, { force: true })));
-    throw writeError(staged[done]!.path, err, `${done} of ${staged.length} files were already replaced: fix the problem and run the scaffold again with --force to finish.`);
+    const left = staged.filter((s) => !renamed.has(s.tmp));
+    await Promise.all(left.map((s) => rm(s.tmp, { force: true }).catch(() => {})));
+    throw writeError(left[0]?.path ?? "a generated file", err, `${renamed.size} of ${staged.length} files were already replaced: fix the problem and run the scaffold again with --force to finish.`);
   }
   for (const c of plan.changes.filter((c) => c.kind === "removed")) {
     await rm(join(dir, c.path), { force: true });

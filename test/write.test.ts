@@ -1,12 +1,12 @@
 // The write step: a failure while writing leaves the previous tree as it was.
 import test from "ava";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { applyPlan } from "../generator/write.js";
+import { tempDir } from "./support/temp.js";
 
 test("a write that fails part-way changes no file and leaves no temporary file", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "kafka-gitops-write-"));
+  const dir = await tempDir("write");
   await mkdir(join(dir, "overlays", "dev"), { recursive: true });
   await writeFile(join(dir, "overlays", "dev", "a.yaml"), "old a\n");
   await writeFile(join(dir, "overlays", "dev", "gone.yaml"), "old gone\n");
@@ -28,7 +28,7 @@ test("a write that fails part-way changes no file and leaves no temporary file",
 });
 
 test("a successful write replaces, adds and removes, and drops emptied folders", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "kafka-gitops-write-"));
+  const dir = await tempDir("write");
   await mkdir(join(dir, "overlays", "old"), { recursive: true });
   await writeFile(join(dir, "overlays", "old", "x.yaml"), "x\n");
   await applyPlan(dir, {

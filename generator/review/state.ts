@@ -59,14 +59,25 @@ const asObj = (v: unknown): Obj => (isObj(v) ? v : {});
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 
+// Parsed documents by file text: every environment reads its base files and the clusters' AppProjects,
+// which are the same text for all of them, so each text is parsed once. Callers only read the objects.
+const parsedDocs = new WeakMap<FileTree, Map<string, Obj[]>>();
+
 function docs(tree: FileTree, path: string): Obj[] {
   const text = tree.get(path);
   if (text === undefined) return [];
-  try {
-    return parseYamlDocuments(text).filter(isObj);
-  } catch {
-    return [];
+  let cache = parsedDocs.get(tree);
+  if (!cache) parsedDocs.set(tree, (cache = new Map()));
+  let parsed = cache.get(text);
+  if (parsed === undefined) {
+    try {
+      parsed = parseYamlDocuments(text).filter(isObj);
+    } catch {
+      parsed = [];
+    }
+    cache.set(text, parsed);
   }
+  return parsed;
 }
 
 /** KEY=value lines of a configMapGenerator env file; `#` lines are comments. */
@@ -317,6 +328,9 @@ function applicationPaths(spec: Obj): string[] {
 function attachSyncPolicies(tree: FileTree, states: Map<string, EnvironmentState>): void {
   const apps: Obj[] = [];
   for (const path of tree.keys()) if (/^clusters\/.+\.ya?ml$/.test(path)) apps.push(...docs(tree, path).filter((o) => o["kind"] === "Application"));
+  // Environments by namespace, built once: looking them up per Application would scan every environment each time.
+  const inNamespace = new Map<string, EnvironmentState[]>();
+  for (const s of states.values()) if (s.namespace !== undefined) inNamespace.set(s.namespace, [...(inNamespace.get(s.namespace) ?? []), s]);
   for (const app of apps) {
     const meta = asObj(app["metadata"]);
     const spec = asObj(app["spec"]);
@@ -325,7 +339,7 @@ function attachSyncPolicies(tree: FileTree, states: Map<string, EnvironmentState
       .map((p) => /(?:^|\/)overlays\/([^/]+)\/?$/.exec(p)?.[1])
       .find((e) => e !== undefined);
     const namespace = asString(asObj(spec["destination"])["namespace"]);
-    const byNamespace = [...states.values()].filter((s) => namespace !== undefined && s.namespace === namespace);
+    const byNamespace = (namespace !== undefined && inNamespace.get(namespace)) || [];
     const env = [byLabel, byPath].find((e) => e !== undefined && states.has(e)) ?? (byNamespace.length === 1 ? byNamespace[0]!.name : undefined);
     const state = env !== undefined ? states.get(env) : undefined;
     if (!state || state.sync) continue;
