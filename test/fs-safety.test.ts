@@ -5,7 +5,7 @@
 import test from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, chown, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { listFiles } from "../generator/disk.js";
 import { GENERATED_ROOTS, LOCK_FILE } from "../generator/layout.js";
 import { config } from "./support/configs.js";
@@ -33,7 +33,7 @@ async function temporaryFiles(dir: string): Promise<string[]> {
 test("an overlay folder that is a symlink out of the repository is refused, and nothing is written there", async (t) => {
   const dir = await scratchRepo(t, CONFIG);
   t.is((await scaffold(dir)).code, 0);
-  const outside = await scratchDir(t, "kafka-gitops-outside-");
+  const outside = await scratchDir(t, "outside");
   await rm(join(dir, "overlays", "prod"), { recursive: true });
   await symlink(outside, join(dir, "overlays", "prod"));
   await writeFile(join(dir, "kafka-gitops.yaml"), GROWN);
@@ -111,7 +111,12 @@ test("a folder that is not writable is refused before the first write, naming it
   const dir = await scratchRepo(t, CONFIG);
   t.is((await scaffold(dir)).code, 0);
   await writeFile(join(dir, "kafka-gitops.yaml"), GROWN);
-  if (process.getuid?.() === 0) await chownTree(dir, 65534, 65534);
+  if (process.getuid?.() === 0) {
+    await chownTree(dir, 65534, 65534);
+    // The tests' temporary root is private (0700): let the other user pass through it to its repository, without listing it.
+    await chmod(dirname(dir), 0o711);
+    t.teardown(() => chmod(dirname(dir), 0o700).catch(() => {}));
+  }
   const devEnv = await readFile(join(dir, "overlays", "dev", "kafka.env"), "utf8");
   await chmod(join(dir, "overlays", "prod"), 0o555);
   t.teardown(() => chmod(join(dir, "overlays", "prod"), 0o755).catch(() => {}));

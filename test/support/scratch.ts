@@ -1,12 +1,11 @@
 // Temporary folders and repositories that are removed when the test ends, also on failure.
 import type { ExecutionContext } from "ava";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { git, tempRepo } from "./git-repo.js";
+import { tempDir } from "./temp.js";
 
-export async function scratchDir(t: ExecutionContext, prefix = "kafka-gitops-scratch-"): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+export async function scratchDir(t: ExecutionContext, prefix = "scratch"): Promise<string> {
+  const dir = await tempDir(prefix);
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
