@@ -57,6 +57,8 @@ export function objectNames(kafkaName: string) {
     headless: `${kafkaName}-headless`,
     bootstrap: `${kafkaName}-bootstrap`,
     config: `${kafkaName}-config`,
+    /** The probe script every Kafka pod mounts (base/common/probe.sh). */
+    probes: `${kafkaName}-probes`,
     pdb: kafkaName,
     /** Combined broker+controller voters keep the plain name: their pods are kafka-0, kafka-1, ... */
     combined: kafkaName,
@@ -72,6 +74,10 @@ export const DATA_MOUNT = "/var/lib/kafka/data";
 /** Kafka's log dir sits one level below the mount: a fresh ext4 volume root holds lost+found, which Kafka rejects as a log dir. */
 export const LOG_DIR = `${DATA_MOUNT}/logs`;
 export const CONTAINER_NAME = "kafka";
+/** Where the probe ConfigMap is mounted, and its one file. */
+export const PROBE_VOLUME = "probes";
+export const PROBE_MOUNT = "/opt/kafka-gitops";
+export const PROBE_SCRIPT = "probe.sh";
 
 export const ports = {
   client: { name: "client", port: 9092 },

@@ -8,6 +8,7 @@ import { renderBrokerFiles } from "./deployment.js";
 import { envFile, yamlFile } from "./files.js";
 import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels, spreadLabels } from "./pod.js";
+import { startupFailureThreshold } from "./probes.js";
 import { volumeClaimTemplate } from "./statefulset.js";
 
 /** Settings the overlay must add or override on top of base/common/kafka.env. */
@@ -161,6 +162,8 @@ function podSettings(model: Model, em: EnvironmentModel, sizing: NodeSizing, rol
         name: CONTAINER_NAME,
         env: [{ name: "KAFKA_HEAP_OPTS", value: `-Xmx${sizing.heap} -Xms${sizing.heap}` }],
         resources: { requests: sizing.resources.requests, limits: sizing.resources.limits },
+        // More data takes longer to recover after an unclean stop; the startup probe waits that long before giving up.
+        startupProbe: { failureThreshold: startupFailureThreshold(sizing.storage.size) },
       },
     ],
   };
