@@ -3,10 +3,10 @@
 // read from the package's own folder at run time, so dist/ never holds a stale
 // copy. Handlebars is loaded on first use only and each template is compiled
 // once; rendering is pure (same data, same text).
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../package-root.js";
 
 type HandlebarsModule = typeof import("handlebars");
 type Template = (data: unknown) => string;
@@ -14,15 +14,9 @@ type Template = (data: unknown) => string;
 let handlebars: HandlebarsModule | undefined;
 const compiled = new Map<string, Template>();
 
-/** The folder holding generator/templates: the nearest one above this module with a package.json (works from generator/ and dist/generator/). */
-function templatesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`internal: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return join(dir, "generator", "templates");
+/** generator/templates of the package (works from generator/, dist/generator/ and an installed tarball). */
+export function templatesDir(): string {
+  return join(packageRoot(), "generator", "templates");
 }
 
 /** Inline Markdown code that survives backticks in the value. */
