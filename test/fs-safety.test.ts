@@ -174,8 +174,9 @@ test("a run killed while writing a large fleet: the next run takes over the lock
 
   const run = await scaffold(dir);
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stdout, new RegExp(`^took over \\.kafka-gitops\\.lock from an earlier kafka-gitops run \\(pid ${child.pid}\\) that no longer runs`, "m"));
-  t.regex(run.stdout, new RegExp(`^removed ${left.length} temporary files? left by an interrupted kafka-gitops run \\(pid ${child.pid}\\); they were never part of the tree$`, "m"));
+  // Both notes are warnings, on stderr.
+  t.regex(run.stderr, new RegExp(`^took over \\.kafka-gitops\\.lock from an earlier kafka-gitops run \\(pid ${child.pid}\\) that no longer runs`, "m"));
+  t.regex(run.stderr, new RegExp(`^removed ${left.length} temporary files? left by an interrupted kafka-gitops run \\(pid ${child.pid}\\); they were never part of the tree$`, "m"));
   t.notRegex(run.stdout + run.stderr, TEMP, "no temporary file is reported as a change or a hand edit");
   t.regex(run.stdout, /committed [0-9a-f]{7}/);
   t.deepEqual(await temporaryFiles(dir), []);
