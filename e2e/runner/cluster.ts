@@ -379,7 +379,30 @@ export class Cluster {
   exec(pod: Pod, argv: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
     const c = pod.containers[0];
     if (!c) throw new Error(`pod ${pod.name} has no container`);
-    return run(c.execArgv(argv), opts);
+    const t0 = Date.now();
+    return run(c.execArgv(argv), opts).then((r) => {
+      this.log(`exec ${pod.name}: ${argv.slice(0, 3).join(" ")}: exit ${r.code ?? r.signal} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+      return r;
+    });
+  }
+
+  /** Like exec, but streaming: the caller writes stdin and reads stdout (kubectl exec -i). */
+  execSpawn(pod: Pod, argv: string[]): ChildProcess {
+    const c = pod.containers[0];
+    if (!c) throw new Error(`pod ${pod.name} has no container`);
+    const [cmd, ...args] = c.execArgv(argv);
+    return spawn(cmd as string, args, { stdio: ["pipe", "pipe", "pipe"] });
+  }
+
+  /** Ctrl-C on `kubectl exec -it`: SIGINT to the command inside the container (nsenter's child). */
+  interrupt(child: ChildProcess): void {
+    const pid = child.pid;
+    if (!pid) return;
+    try {
+      for (const k of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ").filter(Boolean)) process.kill(Number(k), "SIGINT");
+    } catch {
+      child.kill("SIGINT");
+    }
   }
 
   /** Sends a signal to the container's PID 1 (SIGKILL: the kubelet restarts it). */
@@ -391,7 +414,7 @@ export class Cluster {
   async client(ns: string): Promise<Client> {
     const found = this.clients.find((c) => c.namespace === ns);
     if (found) return found;
-    const slot = await this.net.add(`client-${ns}`.slice(0, 40));
+    const slot = await this.net.add(`client-${ns}`.slice(0, 40), { etcNetns: true });
     const c = { namespace: ns, slot };
     this.clients.push(c);
     this.writeDns();

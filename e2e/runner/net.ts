@@ -33,7 +33,7 @@ export class Network {
   }
 
   /** A new namespace with the next free address (a new pod gets a new IP, as with a CNI). */
-  async add(label: string): Promise<NetSlot> {
+  async add(label: string, opts: { etcNetns?: boolean } = {}): Promise<NetSlot> {
     const n = this.next++;
     if (n > 65000) throw new Error("out of pod addresses");
     const ip = `10.250.${1 + Math.floor(n / 250)}.${n % 250}`;
@@ -45,7 +45,8 @@ export class Network {
     await must(["ip", "-n", netns, "addr", "add", `${ip}/16`, "dev", "eth0"]);
     await must(["ip", "-n", netns, "link", "set", "eth0", "up"]);
     await must(["ip", "-n", netns, "link", "set", "lo", "up"]);
-    const dir = join(STATE_DIR, "net", netns);
+    // A client's files sit where `ip netns exec` bind-mounts them, so a person can use the namespace too (--keep).
+    const dir = opts.etcNetns ? join("/etc/netns", netns) : join(STATE_DIR, "net", netns);
     mkdirSync(dir, { recursive: true });
     const hostsFile = join(dir, "hosts");
     const resolvFile = join(dir, "resolv.conf");
@@ -59,6 +60,7 @@ export class Network {
     await run(["ip", "-n", NODE_NS, "link", "del", slot.veth]);
     await run(["ip", "netns", "del", slot.netns]);
     rmSync(join(STATE_DIR, "net", slot.netns), { recursive: true, force: true });
+    rmSync(join("/etc/netns", slot.netns), { recursive: true, force: true });
   }
 }
 
@@ -72,6 +74,7 @@ export async function leftovers(): Promise<string[]> {
   }
   const br = await run(["ip", "link", "show", BRIDGE]);
   if (br.code === 0) out.push(`link ${BRIDGE}`);
+  if (existsSync(STATE_DIR)) out.push(`dir ${STATE_DIR}`);
   return out;
 }
 
@@ -93,6 +96,12 @@ export async function downAll(): Promise<string[]> {
   for (const name of names) {
     await run(["ip", "netns", "del", name]);
     removed.push(`netns ${name}`);
+  }
+  if (existsSync("/etc/netns")) {
+    for (const d of readdirSync("/etc/netns").filter((n) => n.startsWith(PREFIX))) {
+      rmSync(join("/etc/netns", d), { recursive: true, force: true });
+      removed.push(`dir /etc/netns/${d}`);
+    }
   }
   if ((await run(["ip", "link", "show", BRIDGE])).code === 0) {
     await run(["ip", "link", "del", BRIDGE]);
