@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { imageRoot, installKafka, kafkaVersionOfImage } from "./kafka/index.js";
 import { Cluster } from "./runner/cluster.js";
-import { downAll, leftovers } from "./runner/net.js";
+import { downAll, leftovers, STATE_DIR } from "./runner/net.js";
 import { run } from "./runner/sh.js";
 import { loadEnv, type EnvUnderTest } from "./scenarios/environment.js";
 import { SCENARIOS } from "./scenarios/index.js";
@@ -21,6 +21,8 @@ const USAGE = `usage: npm run e2e -- [--dir REPO] [--fixture NAME]... [--env ENV
   --scenario NAME  ${SCENARIOS.map((s) => s.name).join(", ")} or all (repeatable; default: boot)
   --json FILE      write the results as JSON
   --keep           leave the last environment's cluster running and print how to reach it
+  --logs DIR       keep every container's log under DIR/<env>/ (the state folder itself is removed)
+  --verbose        print the runner's events (pods, probes, tool calls) on stderr
   --down           remove everything a run (or --keep) left: kgo-* namespaces, bridge, state folder`;
 
 interface Args {
@@ -32,6 +34,7 @@ interface Args {
   keep: boolean;
   down: boolean;
   verbose: boolean;
+  logs?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +54,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--keep") a.keep = true;
     else if (k === "--down") a.down = true;
     else if (k === "--verbose") a.verbose = true;
+    else if (k === "--logs") a.logs = resolve(val());
     else if (k === "-h" || k === "--help") {
       console.log(USAGE);
       process.exit(0);
@@ -155,7 +159,9 @@ async function main(): Promise<number> {
     const envLabel = plan.label ? `${plan.label}/${plan.env}` : plan.env;
     const last = i === plans.length - 1;
     let eut: EnvUnderTest | undefined;
-    const cluster = new Cluster({ imageRoot: imageRoot(), log: args.verbose ? (m) => console.error(`  [${envLabel}] ${m}`) : undefined });
+    const cleanups: (() => void)[] = [];
+    const log = args.verbose ? (m: string) => console.error(`  [${envLabel}] ${m}`) : undefined;
+    let cluster = new Cluster({ imageRoot: imageRoot(), log });
     const t0 = Date.now();
     const record = (scenario: string, o: Partial<Result> & { passed: boolean; detail: string }, started: number, note = "") => {
       const r: Result = {
@@ -181,13 +187,13 @@ async function main(): Promise<number> {
     try {
       eut = await loadEnv(plan.dir, plan.env);
       const install = await installKafka(kafkaVersionOfImage(eut.image));
-      (cluster.opts as { libDir?: string }).libDir = install.libDir;
+      cluster = new Cluster({ imageRoot: imageRoot(), libDir: install.libDir, log });
       activeCluster = cluster;
       await cluster.up();
       const client = await cluster.client(eut.namespace);
       await cluster.apply(eut.objects);
       await cluster.waitHealthy(600_000);
-      const ctx = { cluster, client, env: eut, log: (m: string) => cluster.log(m) };
+      const ctx = { cluster, client, env: eut, log: (m: string) => cluster.log(m), cleanup: cleanups };
       let first = true;
       for (const s of scenarios) {
         const started = first ? t0 : Date.now();
@@ -210,6 +216,8 @@ async function main(): Promise<number> {
       record(results.some((r) => r.env === envLabel) ? "runner" : "boot", { passed: false, detail: msg }, t0);
       if (args.verbose) console.error(cluster.events.slice(-40).join("\n"));
     } finally {
+      for (const f of cleanups) f();
+      if (args.logs && existsSync(join(STATE_DIR, "pods"))) cpSync(join(STATE_DIR, "pods"), join(args.logs, envLabel.replace(/\//g, "_")), { recursive: true });
       if (failed && !args.verbose) {
         const bad = cluster.livePods().filter((p) => !p.ready);
         for (const p of bad.slice(0, 2)) console.error(`--- ${p.name} (not ready) log tail:\n${cluster.logs(p, 15)}`);

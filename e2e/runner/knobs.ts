@@ -2,11 +2,11 @@
 
 /**
  * ONE factor for every probe period, initial delay, restart back-off and minReadySeconds:
- * 0.2 turns a 10 s readiness period into 2 s. Failure/success thresholds are counts and stay as
+ * 0.5 turns a 10 s readiness period into 5 s and the 600 s startup budget (60 x 10 s) into 300 s. Failure/success thresholds are counts and stay as
  * declared, so "failureThreshold x periodSeconds" shrinks by the same factor. Probe timeouts and
  * terminationGracePeriodSeconds are NOT scaled: they bound how long one real operation may take.
  */
-export const TIME_FACTOR = Number(process.env.KGO_E2E_TIME_FACTOR ?? "0.2");
+export const TIME_FACTOR = Number(process.env.KGO_E2E_TIME_FACTOR ?? "0.5");
 
 /** Resource requests/limits are not reproduced; the manifests' heaps (1-16 GiB) become this one small heap. */
 export const HEAP_OPTS = process.env.KGO_E2E_HEAP_OPTS ?? "-Xmx384m -Xms384m";

@@ -28,8 +28,11 @@ export type Outcome = Partial<Omit<Result, "env" | "scenario" | "seconds">> & {
 export interface Context {
   cluster: Cluster;
   client: Client;
+  /** The environment as last applied (a change scenario replaces it). */
   env: EnvUnderTest;
   log: (msg: string) => void;
+  /** Run at the end of the environment's run, also after a failure. */
+  cleanup: (() => void)[];
 }
 
 export interface Scenario {
