@@ -117,3 +117,47 @@ test("parseBrokers: registered brokers with their fencing state", (t) => {
   t.like(b.endpoints[0], { id: 0, host: "kafka-0.kafka-headless.kafka-dev.svc", port: 9092, rack: null, state: "unfenced", endpointType: "broker" });
   t.throws(() => parseBrokers("Error: Timed out waiting for a node assignment\n"), { message: /no header row/ });
 });
+
+test("three combined nodes: three voters, every broker registered, RF 3 partitions in sync", (t) => {
+  const s = parseQuorumStatus(captured("4.3.1-3-combined", "quorum-status.txt"));
+  t.deepEqual([s.voters, s.observers], [[0, 1, 2], []]);
+  t.is(s.voterEndpoints[2]?.[0], "CONTROLLER://kafka-2.kafka-headless.kafka-dev.svc:9093");
+  t.deepEqual(
+    parseQuorumReplication(captured("4.3.1-3-combined", "quorum-replication.txt")).map((r) => [r.nodeId, r.status]),
+    [
+      [0, "Leader"],
+      [1, "Follower"],
+      [2, "Follower"],
+    ],
+  );
+  t.deepEqual(parseBrokers(captured("4.3.1-3-combined", "list-endpoints.txt")), {
+    registered: [0, 1, 2],
+    fenced: [],
+    endpoints: [0, 1, 2].map((id) => ({ id, host: `kafka-${id}.kafka-headless.kafka-dev.svc`, port: 9092, rack: null, state: "unfenced", endpointType: "broker" })),
+  });
+  const load = parseTopicDescribe(captured("4.3.1-3-combined", "topics-describe-all.txt")).find((x) => x.topic === "load");
+  t.like(load, { partitionCount: 6, replicationFactor: 3, configs: { "min.insync.replicas": "2" } });
+  t.true(load?.partitions.every((p) => p.isr.length === 3 && p.leader === p.replicas[0]));
+});
+
+test("three combined nodes, kafka-2 SIGKILLed: fenced, out of every ISR, its voter lagging", (t) => {
+  const b = parseBrokers(captured("4.3.1-3-combined", "list-endpoints-killed2.txt"));
+  t.deepEqual([b.registered, b.fenced], [[0, 1, 2], [2]]);
+  const under = parseTopicDescribe(captured("4.3.1-3-combined", "topics-under-replicated-killed2.txt"));
+  const load = under.find((x) => x.topic === "load");
+  t.is(load?.partitions.length, 6);
+  t.true(load?.partitions.every((p) => !p.isr.includes(2) && p.replicas.includes(2) && p.leader !== 2));
+  t.true(underReplicated(under).includes("load-0"));
+  const lagging = parseQuorumReplication(captured("4.3.1-3-combined", "quorum-replication-killed2.txt")).find((r) => r.nodeId === 2);
+  t.true((lagging?.lag ?? 0) > 100);
+});
+
+test("Kafka 4.2.1 prints the same formats (many-envs staging, one combined node)", (t) => {
+  const s = parseQuorumStatus(captured("4.2.1-staging", "quorum-status.txt"));
+  t.like(s, { clusterId: "mnEySJXEcwwb-NPG6XbclQ", leaderId: 0, voters: [0], observers: [] });
+  t.deepEqual(s.voterEndpoints, { 0: ["CONTROLLER://events-0.events-headless.events-staging.svc:9093"] });
+  t.deepEqual(parseBrokers(captured("4.2.1-staging", "list-endpoints.txt")).registered, [0]);
+  t.is(parseQuorumReplication(captured("4.2.1-staging", "quorum-replication.txt"))[0]?.status, "Leader");
+  const [demo] = parseTopicDescribe(captured("4.2.1-staging", "topics-describe-demo.txt"));
+  t.deepEqual(demo?.partitions.map((p) => p.isr), [[0], [0], [0]]);
+});
