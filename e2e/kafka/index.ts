@@ -3,3 +3,4 @@ export { installKafka, kafkaVersionOfImage, cacheRoot, type KafkaInstall } from 
 export { imageRoot, kafkaSourceDir } from "./paths.js";
 export * from "./tools.js";
 export { startLoad, loadArgv, LoadLedger, type Spawn, type LoadOptions, type LoadProgress, type LoadResult, type LoadTest } from "./load.js";
+export * from "./admin.js";
