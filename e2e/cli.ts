@@ -17,7 +17,8 @@ const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const USAGE = `usage: npm run e2e -- [--dir REPO] [--fixture NAME]... [--env ENV]... [--scenario NAME|all]... [--json FILE] [--keep | --down] [--verbose]
   --dir REPO       repository whose overlays/<env> are run (default: this repository)
   --fixture NAME   instead of --dir: scaffold test/fixtures/NAME into a temporary copy and run that (repeatable)
-  --env ENV        environment to run (repeatable; default: every overlays/<env>)
+  --env ENV        environment to run (repeatable; default: every overlays/<env>);
+                   FIXTURE/ENV selects in a --fixture
   --scenario NAME  ${SCENARIOS.map((s) => s.name).join(", ")} or all (repeatable; default: boot)
   --json FILE      write the results as JSON
   --keep           leave the last environment's cluster running and print how to reach it
@@ -122,6 +123,7 @@ async function cleanup(): Promise<void> {
 }
 
 async function main(): Promise<number> {
+  const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
   if (args.down) {
     const removed = await downAll();
@@ -152,8 +154,14 @@ async function main(): Promise<number> {
   const plans: { dir: string; label: string; env: string }[] = [];
   for (const dir of dirs) {
     const label = args.fixtures.find((f) => dir.includes(`kgo-e2e-fixture-${f}-`)) ?? (dir === REPO ? "" : dir);
-    const envs = args.envs.length ? args.envs : readdirSync(join(dir, "overlays")).filter((e) => existsSync(join(dir, "overlays", e, "kustomization.yaml"))).sort();
-    for (const env of envs) if (existsSync(join(dir, "overlays", env))) plans.push({ dir, label, env });
+    // `--env E` selects in --dir repositories, `--env FIXTURE/E` in a fixture; none of its kind: every overlay.
+    const isFixture = args.fixtures.includes(label);
+    const mine = args.envs.filter((e) => (isFixture ? e.startsWith(`${label}/`) : !args.fixtures.some((f) => e.startsWith(`${f}/`)))).map((e) => (isFixture ? e.slice(label.length + 1) : e));
+    const all = readdirSync(join(dir, "overlays")).filter((e) => existsSync(join(dir, "overlays", e, "kustomization.yaml"))).sort();
+    for (const env of mine.length ? mine : all) {
+      if (!all.includes(env)) usage(`no overlays/${env} in ${isFixture ? `fixture ${label}` : dir}`);
+      plans.push({ dir, label, env });
+    }
   }
   for (const [i, plan] of plans.entries()) {
     const envLabel = plan.label ? `${plan.label}/${plan.env}` : plan.env;
@@ -238,6 +246,7 @@ async function main(): Promise<number> {
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + "\n");
   if (xfails.length) console.log(`e2e: ${xfails.length} expected to fail (not counted as passed): ${xfails.join("; ")}`);
+  console.log(`e2e: took ${Math.round((Date.now() - started) / 1000)}s for ${plans.length} environment(s)`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
 }
