@@ -19,12 +19,17 @@ export function templatesDir(): string {
   return join(packageRoot(), "generator", "templates");
 }
 
-/** Inline Markdown code that survives backticks in the value. */
+/**
+ * Inline Markdown code that shows the value exactly: the fence is longer than any
+ * run of backticks inside, and a padding space is added where CommonMark strips
+ * one (content that starts with a backtick, or starts and ends with a space).
+ */
 export function inlineCode(value: unknown): string {
   const s = String(value);
   const ticks = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(ticks + 1);
-  return ticks ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
+  const pad = ticks > 0 || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "");
+  return pad ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
 }
 
 /** A value inside a Markdown table cell: pipes and line breaks would end the cell. */
@@ -44,6 +49,10 @@ function instance(): HandlebarsModule {
   return handlebars;
 }
 
+let compilations = 0;
+/** How many templates were compiled in this process (each should be compiled once). */
+export const templateCompilations = (): number => compilations;
+
 /**
  * Renders generator/templates/<name>.hbs. Templates produce Markdown, so nothing
  * is HTML-escaped; the `code` and `cell` helpers quote values where needed.
@@ -54,6 +63,7 @@ export function renderTemplate(name: string, data: unknown): string {
   if (!template) {
     const source = readFileSync(join(templatesDir(), `${name}.hbs`), "utf8");
     template = instance().compile(source, { noEscape: true, strict: true });
+    compilations++;
     compiled.set(name, template);
   }
   return template(data);
