@@ -1,5 +1,8 @@
 // The git step: the only module that imports simple-git (loaded lazily, since
 // --check, --dry-run and --no-commit never need it).
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GitError, UsageError } from "./errors.js";
 
 type SimpleGit = import("simple-git").SimpleGit;
@@ -69,10 +72,22 @@ export async function commitPaths(repo: Repo, present: readonly string[], remove
     await repo.git.raw(["add", "-A", "--", ...paths]);
     const staged = (await repo.git.raw(["diff", "--cached", "--name-only", "-z", "--", ...paths])).split("\0").filter(Boolean);
     if (staged.length === 0) return undefined;
-    await repo.git.raw(["commit", "--quiet", "-m", message, "--", ...paths]);
+    // The message goes through a file: a fleet's message is longer than one command-line argument may be (E2BIG).
+    await withMessageFile(message, (file) => repo.git.raw(["commit", "--quiet", "-F", file, "--", ...paths]));
     return (await repo.git.raw(["rev-parse", "--short", "HEAD"])).trim();
   } catch (err) {
     throw new GitError(`git commit failed: ${(err as Error).message.trim()}\nThe files are written; fix the problem and commit them by hand, or run the scaffold again.`);
+  }
+}
+
+async function withMessageFile<T>(message: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "kafka-gitops-msg-"));
+  try {
+    const file = join(dir, "COMMIT_MSG");
+    await writeFile(file, message);
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
