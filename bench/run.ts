@@ -105,7 +105,8 @@ function measure(command: string, envs: number | undefined, once: (i: number) =>
     return;
   }
   rows.push({ command, ...(envs !== undefined && { envs }), samples });
-  process.stderr.write(`  ${label}: ${median(samples.map((x) => x.ms)).toFixed(0)} ms\n`);
+  const cpu = samples.every((x) => x.cpu !== undefined) ? `, ${median(samples.map((x) => x.cpu!)).toFixed(0)} ms CPU` : "";
+  process.stderr.write(`  ${label}: ${median(samples.map((x) => x.ms)).toFixed(0)} ms${cpu}\n`);
 }
 
 const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => run(process.execPath, [CLI, ...args], cwd, env);
