@@ -26,15 +26,133 @@ function frontKeysFirst(value: unknown): unknown {
 
 /** One YAML document, no header. */
 export function toYaml(value: unknown): string {
-  return stringify(frontKeysFirst(value), STRINGIFY_OPTIONS);
+  const ordered = frontKeysFirst(value);
+  return fastYaml(ordered) ?? stringify(ordered, STRINGIFY_OPTIONS);
 }
 
 /** Several documents separated by `---`. */
 export function toYamlDocuments(values: readonly unknown[]): string {
   const ordered = values.map(frontKeysFirst);
-  const text = ordered.map((v) => stringify(v, STRINGIFY_OPTIONS)).join("---\n");
+  const text = ordered.map((v) => fastYaml(v) ?? stringify(v, STRINGIFY_OPTIONS)).join("---\n");
   remember(text, ordered);
   return text;
+}
+
+/** The library's own output for `value`, never the fast path below (exported for the test that proves both agree). */
+export function toYamlWithLibrary(value: unknown): string {
+  return stringify(frontKeysFirst(value), STRINGIFY_OPTIONS);
+}
+
+// The fast path. The library builds a node tree for every document, which made YAML
+// formatting most of a fleet's render time. Generated documents are plain block maps
+// and sequences, so the layout is written here directly, and every scalar and key is
+// still formatted by the library: once per distinct value (quoting rules live in one
+// place), memoised. Anything else (a multi-line key, a block string inside a
+// sequence, a class instance) returns undefined and the library writes the whole
+// document. The golden trees and test/yaml-format compare the two byte for byte.
+
+const MAX_MEMO = 200_000;
+const keyTexts = new Map<string, string>();
+const valueTexts = new Map<string, string>();
+
+function memo(cache: Map<string, string>, key: string, make: () => string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    if (cache.size >= MAX_MEMO) cache.clear();
+    text = make();
+    cache.set(key, text);
+  }
+  return text;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** A mapping key as the library writes it (`key` of `key: value`); undefined when it needs the explicit `? key` form. */
+function keyText(key: string): string | undefined {
+  if (key.includes("\n") || key.length > 500) return undefined;
+  const line = memo(keyTexts, key, () => stringify({ [key]: null }, STRINGIFY_OPTIONS));
+  return line.startsWith("? ") || !line.endsWith(": null\n") ? undefined : line.slice(0, -": null\n".length);
+}
+
+/**
+ * A scalar as the library writes it after `key: ` at column `column` (or after `- `
+ * when `inSequence`); multi-line strings become block scalars whose lines carry
+ * their absolute indentation, so they depend on the column.
+ */
+function scalarText(value: unknown, column: number, inSequence: boolean): string | undefined {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") return memo(valueTexts, `n${value}${Object.is(value, -0) ? "-" : ""}`, () => stringify({ k: value }, STRINGIFY_OPTIONS).slice(3, -1));
+  if (typeof value !== "string") return undefined;
+  if (!value.includes("\n")) return memo(valueTexts, `s${value}`, () => stringify({ k: value }, STRINGIFY_OPTIONS).slice(3, -1));
+  if (inSequence || column % 2 !== 0) return undefined;
+  // Written nested `column / 2` maps deep, so the library indents the block exactly as it would in place.
+  return memo(valueTexts, `b${column} ${value}`, () => {
+    let wrapped: unknown = { k: value };
+    for (let i = 0; i < column / 2; i++) wrapped = { a: wrapped };
+    const text = stringify(wrapped, STRINGIFY_OPTIONS);
+    const start = text.indexOf(`${" ".repeat(column)}k: `) + column + 3;
+    return text.slice(start, -1);
+  });
+}
+
+/** Lines of a block mapping whose keys sit at `column`; false when the fast path does not apply. */
+function mapLines(obj: Record<string, unknown>, column: number, out: string[]): boolean {
+  const indent = " ".repeat(column);
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    const key = keyText(k);
+    if (key === undefined) return false;
+    if (isPlainObject(v) || Array.isArray(v)) {
+      if (isEmpty(v)) out.push(`${indent}${key}: ${Array.isArray(v) ? "[]" : "{}"}`);
+      else {
+        out.push(`${indent}${key}:`);
+        if (!(Array.isArray(v) ? seqLines(v, column + 2, out) : mapLines(v, column + 2, out))) return false;
+      }
+      continue;
+    }
+    const text = scalarText(v, column, false);
+    if (text === undefined) return false;
+    out.push(`${indent}${key}: ${text}`);
+  }
+  return true;
+}
+
+/** Lines of a block sequence whose `- ` sits at `column`. */
+function seqLines(list: readonly unknown[], column: number, out: string[]): boolean {
+  const indent = " ".repeat(column);
+  for (const item of list) {
+    if (isPlainObject(item) || Array.isArray(item)) {
+      if (isEmpty(item)) {
+        out.push(`${indent}- ${Array.isArray(item) ? "[]" : "{}"}`);
+        continue;
+      }
+      // The item's first line moves up next to its `- `; the others stay two columns in.
+      const first = out.length;
+      if (!(Array.isArray(item) ? seqLines(item, column + 2, out) : mapLines(item, column + 2, out))) return false;
+      out[first] = `${indent}- ${out[first]!.slice(column + 2)}`;
+      continue;
+    }
+    const text = scalarText(item, column + 2, true);
+    if (text === undefined) return false;
+    out.push(`${indent}- ${text}`);
+  }
+  return true;
+}
+
+/** Empty as the library sees it: a mapping whose values are all undefined is written as `{}`. */
+function isEmpty(v: Record<string, unknown> | readonly unknown[]): boolean {
+  return Array.isArray(v) ? v.length === 0 : Object.values(v).every((x) => x === undefined);
+}
+
+/** The document text of `value` as the library would write it, or undefined to let the library write it. */
+function fastYaml(value: unknown): string | undefined {
+  if (!isPlainObject(value) && !Array.isArray(value)) return undefined;
+  if (isEmpty(value)) return Array.isArray(value) ? "[]\n" : "{}\n";
+  const out: string[] = [];
+  const ok = Array.isArray(value) ? seqLines(value, 0, out) : mapLines(value, 0, out);
+  return ok ? out.join("\n") + "\n" : undefined;
 }
 
 // Reading back what this process just wrote. The scaffold's risk checks read every

@@ -1,9 +1,10 @@
-// yaml-format remembers the YAML texts it wrote, so reading them back skips the
-// parser. These tests prove the shortcut answers exactly what parsing answers.
+// yaml-format's two shortcuts: it writes plain documents without building the
+// library's node tree, and it remembers the texts it wrote so reading them back
+// skips the parser. These tests prove both give exactly what the library gives.
 import test from "ava";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseYamlDocuments, parseYamlDocumentsOf, toYamlDocuments } from "../generator/yaml-format.js";
+import { parseYamlDocuments, parseYamlDocumentsOf, toYaml, toYamlDocuments, toYamlWithLibrary } from "../generator/yaml-format.js";
 import { fleetConfigText } from "../bench/fleet.js";
 import { FIXTURES } from "./support/paths.js";
 import { renderText } from "./support/render.js";
@@ -39,4 +40,37 @@ test("a caller that changes what it read does not change the next answer", (t) =
   const first = parseYamlDocuments(text) as Array<{ data: Record<string, string> }>;
   first[0]!.data["a"] = "changed";
   t.deepEqual(parseYamlDocuments(text), [{ kind: "ConfigMap", data: { a: "1" } }]);
+});
+
+test("the fast writer writes what the library writes, for every rendered document", async (t) => {
+  let docs = 0;
+  for (const config of await configs()) {
+    for (const [path, text] of renderText(config).tree) {
+      if (!path.endsWith(".yaml")) continue;
+      for (const doc of parseYamlDocumentsOf(text)) {
+        t.is(toYaml(doc), toYamlWithLibrary(doc), path);
+        docs++;
+      }
+    }
+  }
+  t.true(docs > 100);
+});
+
+test("the fast writer writes what the library writes, for values that need quoting, blocks or the library itself", (t) => {
+  const values: unknown[] = [
+    {},
+    [],
+    { a: {}, b: [], c: [{ x: 1, y: { z: [1] } }, [1, 2], {}, [], null], d: { e: null, f: undefined }, g: { only: undefined } },
+    { yes: "no", on: "off", y: "n", "~": "~", "": "", "a: b": "c: d", "#x": "#y", "-": "- x", "? q": "?", "[a]": "{b}", "*x": "&y", "!t": "|p", ">f": "%d" },
+    { n: -0, f: 0.5, big: 1e21, neg: -3, inf: Infinity, nan: NaN, t: true, fl: false, s1: "1", s2: "0o17", s3: "1e5", s4: "2001-12-14", s5: "12:30:00" },
+    { quote: 'say "hi"', single: "it's", both: `'"`, tab: "a\tb", trail: "x ", lead: " x", unicode: "naïve ☃", ctrl: "a\u0001b", long: "w ".repeat(300) },
+    { a: { b: { k: "x\ny\n\nz\n" } }, c: "one\ntwo", d: " lead\nx", e: "keep\n\n\n", f: "\n", g: "a\r\nb" },
+    { list: [{ k: "l1\nl2" }], seq: ["multi\nline"], nested: [[["deep"]]] },
+    { "multi\nline key": 1 },
+    { ["k".repeat(2000)]: 1 },
+    [{ a: 1 }, "x", ["y"], { b: [{ c: { d: "e" } }] }],
+    { date: new Date(0) },
+    { map: new Map([["a", 1]]) },
+  ];
+  for (const value of values) t.is(toYaml(value), toYamlWithLibrary(value), JSON.stringify(value)?.slice(0, 80));
 });

@@ -62,7 +62,14 @@ const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "3
 
 /** `repoPath`: the target directory inside its repository ("" or "platform/kafka/"); every path Argo CD reads starts there. */
 export function renderClusters(model: Model, repoPath = ""): Array<[string, string]> {
-  const clusters = [...new Set(model.environments.map((em) => em.env.cluster))].sort();
+  // Environments by cluster, grouped once: a filter per cluster would scan the whole fleet for each (one cluster per environment is the default).
+  const byCluster = new Map<string, EnvironmentModel[]>();
+  for (const em of model.environments) {
+    const list = byCluster.get(em.env.cluster);
+    if (list) list.push(em);
+    else byCluster.set(em.env.cluster, [em]);
+  }
+  const clusters = [...byCluster.keys()].sort();
   const projects = yamlFile(appProjects(model), [
     "Identical in every clusters/* folder: folders applied to one Argo CD never disagree about them.",
     `${model.config.argocd.project}: what the environment Applications may deploy: from this repository only,`,
@@ -71,7 +78,7 @@ export function renderClusters(model: Model, repoPath = ""): Array<[string, stri
   ]);
   return clusters.flatMap((cluster): Array<[string, string]> => {
     const dir = dirs.cluster(cluster);
-    const envs = model.environments.filter((em) => em.env.cluster === cluster);
+    const envs = byCluster.get(cluster)!;
     const kustomization = {
       ...KUSTOMIZATION,
       resources: [clusterFiles.projects, clusterFiles.root, ...envs.map((em) => clusterFiles.application(em.env.name))],

@@ -330,7 +330,12 @@ function attachSyncPolicies(tree: FileTree, states: Map<string, EnvironmentState
   for (const path of tree.keys()) if (/^clusters\/.+\.ya?ml$/.test(path)) apps.push(...docs(tree, path).filter((o) => o["kind"] === "Application"));
   // Environments by namespace, built once: looking them up per Application would scan every environment each time.
   const inNamespace = new Map<string, EnvironmentState[]>();
-  for (const s of states.values()) if (s.namespace !== undefined) inNamespace.set(s.namespace, [...(inNamespace.get(s.namespace) ?? []), s]);
+  for (const s of states.values()) {
+    if (s.namespace === undefined) continue;
+    const list = inNamespace.get(s.namespace);
+    if (list) list.push(s);
+    else inNamespace.set(s.namespace, [s]);
+  }
   for (const app of apps) {
     const meta = asObj(app["metadata"]);
     const spec = asObj(app["spec"]);
