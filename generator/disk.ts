@@ -5,6 +5,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GENERATED_MARKER, GENERATED_ROOTS, GENERATED_TOP_FILES } from "./layout.js";
 import type { FileTree } from "./render/tree.js";
+import { withPath } from "./errors.js";
 
 export interface DiskState {
   /** Files carrying the generated marker: path -> text. */
@@ -24,7 +25,7 @@ async function readText(path: string): Promise<string | undefined> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw err;
+    throw withPath(err, path);
   }
 }
 

@@ -4,7 +4,7 @@
 // after every precondition and changes no file (see planBranch).
 import { relative, resolve, isAbsolute } from "node:path";
 import { loadConfig } from "./config/load.js";
-import { RefusedChange, refusals } from "./guards.js";
+import { checkGuards } from "./guards.js";
 import { configWarnings } from "./config/rules.js";
 import { commitMessage } from "./commit-message.js";
 import { readDiskState } from "./disk.js";
@@ -13,7 +13,7 @@ import { CONFIG_FILE } from "./layout.js";
 import { buildModel } from "./model/model.js";
 import { planChanges, type Plan } from "./plan.js";
 import { renderTree } from "./render/render.js";
-import { scaffoldWarnings, warningLines } from "./review/scaffold-warnings.js";
+import { warningLines } from "./review/scaffold-warnings.js";
 import type { FileTree } from "./render/tree.js";
 import { unifiedDiff } from "./text-diff.js";
 
@@ -30,8 +30,14 @@ export interface ScaffoldOptions {
   push?: boolean;
   /** --allow-scale-down: fewer brokers are accepted (after draining them). */
   allowScaleDown?: boolean;
-  /** --allow-remove: environments that may be removed or moved to another namespace. */
+  /** --allow-remove: environments that may be removed. */
   allowRemove?: readonly string[];
+  /** --allow-move, --allow-identity-change, --allow-storage-change: environments each guard lets through. */
+  allowMove?: readonly string[];
+  allowIdentityChange?: readonly string[];
+  allowStorageChange?: readonly string[];
+  /** --base REF: the committed revision the guards compare with (default HEAD). */
+  base?: string;
 }
 
 export interface ScaffoldResult {
@@ -59,13 +65,18 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
   const plan = planChanges(tree, disk, opts.force);
 
   if (opts.check) return reportCheck(plan, print);
-  // Risky changes against the committed tree come first; those that would break a running cluster are refused.
-  if (plan.changes.length) {
-    const warnings = scaffoldWarnings(disk.generated, tree);
-    const refused = refusals(warnings, { allowScaleDown: opts.allowScaleDown ?? false, allowRemove: opts.allowRemove ?? [] });
-    if (refused.length) throw new RefusedChange(refused);
-    for (const line of warningLines(warnings)) print(line);
-  }
+  // Risky changes against what is committed come first; those that would break a running cluster are refused.
+  const { warnings } = await checkGuards(
+    { dir, model, workingTree: disk.generated, ...(opts.base !== undefined && { base: opts.base }), push: opts.push ?? false, ...(opts.branch !== undefined && { branch: opts.branch }) },
+    {
+      allowScaleDown: opts.allowScaleDown ?? false,
+      allowRemove: opts.allowRemove ?? [],
+      allowMove: opts.allowMove ?? [],
+      allowIdentityChange: opts.allowIdentityChange ?? [],
+      allowStorageChange: opts.allowStorageChange ?? [],
+    },
+  );
+  for (const line of warningLines(warnings)) print(line);
   if (opts.dryRun) {
     printPlan(plan, print, "would ");
     for (const c of plan.changes) print(unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path}`, newLabel: `b/${c.path}` }).trimEnd());

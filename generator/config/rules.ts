@@ -4,6 +4,7 @@ import type { ConfigPath, Problem } from "../errors.js";
 import { parseJvmSize, parseQuantity } from "../quantity.js";
 import { replicationProblems, settingTypeProblems } from "./kafka-rules.js";
 import type { Config, Environment, NodeSizing } from "./schema.js";
+import { normalizeServer } from "../server-url.js";
 
 const GiB = 1024 ** 3;
 /** Kafka's docs keep the heap at about 6 GiB: larger heaps mean long GC pauses and less page cache. */
@@ -90,7 +91,8 @@ export function configProblems(config: Config): Problem[] {
   const taken = new Map<string, string>();
   for (const env of config.environments) {
     const places = [
-      { key: `server ${env.server} ${env.namespace}`, where: `on ${env.server}` },
+      // The same API server however its URL is spelt (case, default port, trailing slash).
+      { key: `server ${normalizeServer(env.server)} ${env.namespace}`, where: `on ${env.server}` },
       { key: `cluster ${env.cluster} ${env.namespace}`, where: `on cluster ${env.cluster}` },
     ];
     const clash = places.find((p) => taken.has(p.key));

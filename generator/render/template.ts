@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inlineCode, plural } from "../text.js";
 
 type HandlebarsModule = typeof import("handlebars");
 type Template = (data: unknown) => string;
@@ -25,13 +26,7 @@ function templatesDir(): string {
   return join(dir, "generator", "templates");
 }
 
-/** Inline Markdown code that survives backticks in the value. */
-export function inlineCode(value: unknown): string {
-  const s = String(value);
-  const ticks = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(ticks + 1);
-  return ticks ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
-}
+export { inlineCode } from "../text.js";
 
 /** A value inside a Markdown table cell: pipes and line breaks would end the cell. */
 export function cell(value: unknown): string {
@@ -44,7 +39,7 @@ function instance(): HandlebarsModule {
     const hb = (createRequire(import.meta.url)("handlebars") as HandlebarsModule).create();
     hb.registerHelper("code", (v: unknown) => inlineCode(v));
     hb.registerHelper("cell", (v: unknown) => cell(v));
-    hb.registerHelper("plural", (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`);
+    hb.registerHelper("plural", (n: number, word: string) => plural(n, word));
     handlebars = hb;
   }
   return handlebars;
