@@ -7,8 +7,9 @@
 import type { ConfigPath, Problem } from "./errors.js";
 import { UserError, formatProblem } from "./errors.js";
 import type { Model } from "./model/model.js";
-import { statesFromModel, type EnvironmentStates } from "./model/state.js";
-import { readCommittedStates, insideGitRepo, resolveCommit } from "./review/base-state.js";
+import { statesFromModel, type EnvironmentState, type EnvironmentStates } from "./model/state.js";
+import { readCommittedStates, insideGitRepo, removedEarlier, resolveCommit } from "./review/base-state.js";
+import { sameServer } from "./server-url.js";
 import { riskWarnings, type Warning, type WarningKind } from "./review/risks.js";
 import { git } from "./review/sources.js";
 import { environmentStates } from "./review/state.js";
@@ -101,7 +102,7 @@ interface Side {
 }
 
 /** The sides the new model is compared with: the base revision, origin's branch for --push, the working tree. */
-async function sides(input: GuardInput): Promise<Side[]> {
+async function sides(input: GuardInput, after: ReadonlyMap<string, EnvironmentState>): Promise<Side[]> {
   const out: Side[] = [];
   const repo = await insideGitRepo(input.dir);
   if (!repo && input.base !== undefined) throw new UserError(`--base ${input.base}: ${input.dir} is not inside a git repository, so there is no revision to compare with`);
@@ -109,7 +110,18 @@ async function sides(input: GuardInput): Promise<Side[]> {
     const base = input.base ?? "HEAD";
     if (input.base !== undefined && (await resolveCommit(input.dir, base)) === undefined)
       throw new UserError(`--base ${base}: unknown revision; pass a branch, tag or commit (fetch it first, e.g. \`git fetch origin main\`)`);
-    out.push(await readCommittedStates(input.dir, base));
+    const committed = await readCommittedStates(input.dir, base);
+    out.push(committed);
+    // An environment removed in an earlier commit and now added again lands on its retained volumes.
+    const commit = await resolveCommit(input.dir, base);
+    const returning = input.model.environments.map((em) => em.env.name).filter((n) => !committed.states.has(n));
+    if (commit !== undefined && returning.length)
+      for (const old of await removedEarlier(input.dir, commit, returning)) {
+        const now = after.get(old.state.name);
+        // Only where it ran before: elsewhere the old volumes are not reached.
+        if (now && old.state.namespace === now.namespace && old.state.server !== undefined && sameServer(old.state.server, now.server))
+          out.push({ label: old.label, states: new Map([[old.state.name, old.state]]) });
+      }
     const branch = input.push ? (input.branch ?? (await git(input.dir, ["symbolic-ref", "--short", "-q", "HEAD"])).stdout.toString().trim()) : "";
     if (branch !== "") {
       const remote = `refs/remotes/origin/${branch}`;
@@ -139,7 +151,7 @@ export async function checkGuards(input: GuardInput, opts: GuardOptions): Promis
   const seen = new Set<string>();
   const warnings: Warning[] = [];
   const shown = new Set<string>();
-  const all = await sides(input);
+  const all = await sides(input, after);
   for (const side of all) {
     const ws = riskWarnings(side.states, after);
     for (const w of ws) {

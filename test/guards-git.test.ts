@@ -191,3 +191,18 @@ test("diff reports identity changes (server, kafka.name) as risks", async (t) =>
   t.regex(summary.stdout, /\*\*prod\*\*: destination server changes from https:\/\/kubernetes\.default\.svc to https:\/\/other\.example\.com/);
   t.regex(summary.stdout, /server https:\/\/kubernetes\.default\.svc → https:\/\/other\.example\.com/);
 });
+
+test("an environment removed in an earlier commit and added again is compared with its last committed state", async (t) => {
+  const dir = await repo(t, config("{brokers: 3, storage: {size: 100Gi}}"));
+  await ok(t, scaffold(dir));
+  await writeFile(join(dir, "kafka-gitops.yaml"), "repo:\n  url: https://github.com/acme/kafka-gitops.git\nenvironments:\n  dev: {}\n");
+  await ok(t, scaffold(dir, "--allow-remove", "prod"));
+  await writeFile(join(dir, "kafka-gitops.yaml"), config("{brokers: 3, storage: {size: 50Gi}, clusterId: AAAAAAAAAAAAAAAAAAAAAA}"));
+  const run = await scaffold(dir);
+  t.is(run.code, 1, run.stdout);
+  t.regex(run.stderr, /environments\.prod\.clusterId: refused: CLUSTER_ID changes from \S+ to AAAAAAAAAAAAAAAAAAAAAA: .*\(compared with the last committed state of prod, at [0-9a-f]+ \(removed in [0-9a-f]+; its volumes are retained\)\)/);
+  t.regex(run.stderr, /environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi/);
+  // Added back as it was: its volumes fit, nothing to refuse.
+  await writeFile(join(dir, "kafka-gitops.yaml"), config("{brokers: 3, storage: {size: 100Gi}}"));
+  await ok(t, scaffold(dir));
+});

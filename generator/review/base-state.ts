@@ -5,7 +5,7 @@
 // and anything still unreadable is an error naming the file and the revision,
 // never a silent pass. Read-only (ls-tree, cat-file, rev-list; no checkout).
 import { UserError } from "../errors.js";
-import type { EnvironmentStates } from "../model/state.js";
+import type { EnvironmentStates, PartialEnvironmentState } from "../model/state.js";
 import { fileTree } from "../render/tree.js";
 import { git, readRevision } from "./sources.js";
 import { isComplete, parseEnvironmentStates, REQUIRED_FIELDS, type StateProblem } from "./state.js";
@@ -20,22 +20,26 @@ export interface CommittedStates {
 
 /** A committed environment state that cannot be read: exit 1, nothing written. */
 export class UnreadableBaseError extends UserError {
-  constructor(label: string, ref: string, problems: readonly StateProblem[]) {
+  constructor(label: string, problems: readonly StateProblem[]) {
     super(
       `cannot read the committed state of the environments in ${label}, so the guards cannot check this change; nothing was written:\n` +
         problems.map((p) => `  ${p.file}: ${p.message}`).join("\n") +
         `\nRestore or repair these files in a commit (\`git checkout <commit> -- <file>\` from a revision that has them), or compare with a revision whose tree is complete: --base REF. ` +
         `kafka-gitops never assumes that an unreadable environment is safe to change.`,
     );
-    this.ref = ref;
   }
-  readonly ref: string;
 }
 
 /** True when `dir` is inside a git work tree (the scaffold also runs outside one with --no-commit). */
 export async function insideGitRepo(dir: string): Promise<boolean> {
-  const out = await git(dir, ["rev-parse", "--is-inside-work-tree"]);
-  return out.code === 0 && out.stdout.toString().trim() === "true";
+  try {
+    const out = await git(dir, ["rev-parse", "--is-inside-work-tree"]);
+    return out.code === 0 && out.stdout.toString().trim() === "true";
+  } catch (err) {
+    // No git on PATH: then there is no repository either (--no-commit still works).
+    if (err instanceof UserError) return false;
+    throw err;
+  }
 }
 
 /** The short commit id of `ref`, or undefined when it does not name a commit. */
@@ -57,16 +61,30 @@ async function fromHistory(dir: string, commit: string, path: string): Promise<{
   return blob.code === 0 ? { text: blob.stdout.toString("utf8"), commit: rev } : undefined;
 }
 
-const incompleteProblems = (states: EnvironmentStates, problems: readonly StateProblem[]): StateProblem[] => {
-  const out: StateProblem[] = [];
-  for (const s of states.values()) {
-    if (isComplete(s)) continue;
-    // Each missing field is explained by a problem about one of the environment's files; name the fields only when none is.
-    const explained = problems.some((p) => p.file.startsWith(`overlays/${s.name}/`) || p.file.startsWith("base/") || p.file.startsWith("clusters/"));
-    if (!explained) out.push({ file: `overlays/${s.name}/`, message: `does not say ${REQUIRED_FIELDS.filter((k) => s[k] === undefined).join(", ") || "controllerNodes"}` });
+/** Fields still unknown although no file was reported (a state the parser does not recognise): named, so nothing passes silently. */
+const incompleteProblems = (states: EnvironmentStates): StateProblem[] =>
+  [...states.values()]
+    .filter((s) => !isComplete(s))
+    .map((s) => ({ file: `overlays/${s.name}/`, message: `does not say ${REQUIRED_FIELDS.filter((k) => s[k] === undefined).join(", ") || "controllerNodes"}` }));
+
+/**
+ * Environments of `names` that are not at `commit` but were committed before
+ * (removed in an earlier commit): their last committed state, read leniently.
+ * Their volumes are retained, so a re-added environment lands on them.
+ */
+export async function removedEarlier(dir: string, commit: string, names: readonly string[]): Promise<Array<{ label: string; state: PartialEnvironmentState }>> {
+  const out: Array<{ label: string; state: PartialEnvironmentState }> = [];
+  for (const name of names) {
+    const last = await git(dir, ["rev-list", "-1", commit, "--", `overlays/${name}/kustomization.yaml`]);
+    const removedIn = last.stdout.toString().trim();
+    if (last.code !== 0 || removedIn === "") continue;
+    const before = await resolveCommit(dir, `${removedIn}^1`);
+    if (before === undefined) continue;
+    const state = parseEnvironmentStates((await readRevision(dir, before)).files).states.get(name);
+    if (state) out.push({ label: `the last committed state of ${name}, at ${before} (removed in ${removedIn.slice(0, 7)}; its volumes are retained)`, state });
   }
   return out;
-};
+}
 
 /**
  * The environments committed at `ref`. An unborn HEAD (no commits yet) has
@@ -93,7 +111,7 @@ export async function readCommittedStates(dir: string, ref: string): Promise<Com
     if (!found) break;
     parsed = parseEnvironmentStates(fileTree(files));
   }
-  const problems = [...parsed.problems, ...incompleteProblems(parsed.states, parsed.problems)];
-  if (problems.length) throw new UnreadableBaseError(label, ref, problems);
+  const problems = parsed.problems.length ? parsed.problems : incompleteProblems(parsed.states);
+  if (problems.length) throw new UnreadableBaseError(label, problems);
   return { label, states: parsed.states, recovered };
 }
