@@ -3,6 +3,7 @@
 // path the new tree wants.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
 import { GENERATED_MARKER, GENERATED_ROOTS, GENERATED_TOP_FILES } from "./layout.js";
 import type { FileTree } from "./render/tree.js";
 import { withPath } from "./errors.js";
@@ -39,13 +40,11 @@ export async function listFiles(dir: string, rel: string): Promise<string[]> {
     if (code === "ENOENT" || code === "ENOTDIR") return [];
     throw err;
   }
-  const out: string[] = [];
-  for (const e of entries) {
-    const path = `${rel}/${e.name}`;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
+  // Sub-folders are listed concurrently (one overlays/<env>/ each); the result keeps the entries' order.
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? listFiles(dir, `${rel}/${e.name}`) : Promise.resolve(e.isFile() ? [`${rel}/${e.name}`] : []))),
+  );
+  return nested.flat();
 }
 
 export async function readDiskState(dir: string, tree: FileTree): Promise<DiskState> {
@@ -53,8 +52,11 @@ export async function readDiskState(dir: string, tree: FileTree): Promise<DiskSt
   for (const root of GENERATED_ROOTS) for (const p of await listFiles(dir, root)) candidates.add(p);
   const generated = new Map<string, string>();
   const handWritten = new Map<string, string>();
-  for (const path of [...candidates].sort()) {
-    const text = await readText(join(dir, path));
+  const paths = [...candidates].sort();
+  // Read concurrently: one read after the other waits on the disk once per file.
+  const texts = await mapLimit(paths, FILE_CONCURRENCY, (path) => readText(join(dir, path)));
+  for (const [i, path] of paths.entries()) {
+    const text = texts[i];
     if (text === undefined) continue;
     if (isGenerated(text)) generated.set(path, text);
     else if (tree.has(path)) handWritten.set(path, text);

@@ -23,8 +23,9 @@ export function formatPath(path: ConfigPath): string {
 }
 
 export function formatProblem(p: Problem): string {
-  if (p.line !== undefined) return `line ${p.line}, column ${p.column ?? 1}: ${p.message}`;
-  return `${formatPath(p.path)}: ${p.message}`;
+  const text = p.line !== undefined ? `line ${p.line}, column ${p.column ?? 1}: ${p.message}` : `${formatPath(p.path)}: ${p.message}`;
+  // A problem may quote the config (a key, a value): its control characters must not reach the terminal raw.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export class UserError extends Error {

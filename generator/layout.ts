@@ -7,6 +7,8 @@ export const SCHEMA_FILE = "kafka-gitops.schema.json";
 
 /** Top-level folders the generator owns. Only files carrying GENERATED_MARKER inside them are ever rewritten or removed. */
 export const GENERATED_ROOTS = ["base", "overlays", "clusters"] as const;
+/** In the repository root while a scaffold writes: holds the pid of the run, so a second run stops instead of interleaving writes. */
+export const LOCK_FILE = ".kafka-gitops.lock";
 /** Generated files outside the roots, next to the config. */
 export const GENERATED_TOP_FILES = [SCHEMA_FILE] as const;
 

@@ -120,3 +120,46 @@ export function formatJvmSize(bytes: number): string {
   }
   return mib % 1024 === 0 ? `${mib / 1024}g` : `${mib}m`;
 }
+
+// ---------------------------------------------------------------------------
+// Quantities the config accepts
+// ---------------------------------------------------------------------------
+
+export type QuantityKind = "cpu" | "memory" | "storage";
+
+const TIB = 1024 * GIB;
+
+/**
+ * Upper bounds far above any real node or volume: a larger value is a unit
+ * mistake (`Ei` for `Gi`, a stray exponent) that would leave pods Pending.
+ */
+const MAX: Readonly<Record<QuantityKind, { value: number; text: string; what: string }>> = {
+  cpu: { value: 1024, text: "1024", what: "CPUs, more than any node has" },
+  memory: { value: 16 * TIB, text: "16Ti", what: "of memory, more than any node has" },
+  storage: { value: 1024 * TIB, text: "1Pi", what: "for one volume" },
+};
+
+/**
+ * Why `s` is not a usable quantity of `kind`, or undefined. Never throws: every
+ * string gets a message (syntax, out of range, zero or negative, finer than the
+ * unit Kubernetes keeps).
+ */
+export function quantityProblem(s: string, kind: QuantityKind): string | undefined {
+  if (!isQuantity(s)) return 'is not a Kubernetes quantity; write e.g. "1Gi", "512Mi" or "250m"';
+  let value: number;
+  try {
+    value = parseQuantity(s);
+  } catch {
+    return `is too large to be a quantity; write e.g. ${kind === "cpu" ? '"2" or "500m"' : '"8Gi"'}`;
+  }
+  if (value <= 0) return "must be greater than zero";
+  const max = MAX[kind];
+  if (value > max.value) return `is above ${max.text} ${max.what}; check the unit (e.g. Gi, not Ei or Pi)`;
+  if (kind === "cpu") {
+    // Kubernetes keeps CPU in thousandths of a core ("1m"); anything finer is refused or rounded.
+    if (!Number.isInteger(Math.round(value * 1e9) / 1e6)) return 'is finer than 1m (a thousandth of a CPU), the smallest CPU unit Kubernetes keeps; write e.g. "1m" or "250m"';
+  } else if (!Number.isInteger(value)) {
+    return `is not a whole number of bytes; write e.g. ${kind === "memory" ? '"512Mi" or "2Gi"' : '"5Gi"'}`;
+  }
+  return undefined;
+}

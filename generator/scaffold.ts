@@ -9,12 +9,15 @@ import { configWarnings } from "./config/rules.js";
 import { commitMessage } from "./commit-message.js";
 import { readDiskState } from "./disk.js";
 import { formatProblem, GitError, UserError } from "./errors.js";
-import { CONFIG_FILE } from "./layout.js";
+import { checkGeneratedPaths, checkWritable } from "./fs-safety.js";
+import { CONFIG_FILE, GENERATED_ROOTS, GENERATED_TOP_FILES } from "./layout.js";
+import { acquireLock } from "./lock.js";
 import { buildModel } from "./model/model.js";
 import { planChanges, type Plan } from "./plan.js";
 import { renderTree } from "./render/render.js";
 import { warningLines } from "./review/scaffold-warnings.js";
 import type { FileTree } from "./render/tree.js";
+import { findLeftovers, leftoverNote, removeLeftovers } from "./temp-files.js";
 import { unifiedDiff } from "./text-diff.js";
 
 export interface ScaffoldOptions {
@@ -56,12 +59,28 @@ export async function renderFromConfig(configPath: string): Promise<{ tree: File
   return { tree: renderTree(model), model, configText: text };
 }
 
+/** A run that may write holds the repository's lock from reading the disk to the commit, so two runs never interleave. */
 export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<ScaffoldResult> {
+  const lock = opts.check || opts.dryRun ? undefined : await acquireLock(resolve(opts.dir), print);
+  try {
+    return await scaffoldSteps(opts, print);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function scaffoldSteps(opts: ScaffoldOptions, print: Print): Promise<ScaffoldResult> {
   const dir = resolve(opts.dir);
   const configPath = resolve(dir, opts.config ?? CONFIG_FILE);
   const { tree, model } = await renderFromConfig(configPath);
   for (const w of configWarnings(model.config)) print(`warning: ${formatProblem(w)}`);
+  await checkGeneratedPaths(dir, [...GENERATED_TOP_FILES, ...tree.keys()], GENERATED_ROOTS);
+  // Copies a killed run never renamed into place; only a run holding the lock may remove them.
+  const leftovers = await findLeftovers(dir);
+  if (leftovers.length && !opts.check && !opts.dryRun) await removeLeftovers(dir, leftovers);
+  if (leftovers.length) print(leftoverNote(leftovers, !opts.check && !opts.dryRun));
   const disk = await readDiskState(dir, tree);
+  for (const p of leftovers) disk.generated.delete(p);
   const plan = planChanges(tree, disk, opts.force);
 
   if (opts.check) return reportCheck(plan, print);
@@ -87,7 +106,11 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
       `these files were not written by kafka-gitops but sit where it generates files:\n${plan.conflicts.map((p) => `  ${p}`).join("\n")}\nMove them elsewhere, or pass --force to replace them.`,
     );
 
-  const git = opts.commit ? await gitPreflight(dir, plan, opts) : undefined;
+  await checkWritable(dir, plan);
+  const configRel = relative(dir, configPath);
+  const insideDir = !configRel.startsWith("..") && !isAbsolute(configRel);
+  const present = [...tree.keys(), ...(insideDir ? [configRel] : [])];
+  const git = opts.commit ? await gitPreflight(dir, plan, present, opts) : undefined;
   if (git?.step?.switch) {
     const { switchBranch } = await import("./git.js");
     await switchBranch(git.repo, git.step);
@@ -99,9 +122,6 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
 
   if (!git) return { exitCode: 0, plan };
   const { commitPaths, pushBranch } = await import("./git.js");
-  const configRel = relative(dir, configPath);
-  const insideDir = !configRel.startsWith("..") && !isAbsolute(configRel);
-  const present = [...tree.keys(), ...(insideDir ? [configRel] : [])];
   const removed = plan.changes.filter((c) => c.kind === "removed").map((c) => c.path);
   const firstScaffold = plan.changes.length > 0 && plan.changes.every((c) => c.kind === "added");
   const id = await commitPaths(git.repo, present, removed, commitMessage(model, plan.changes, firstScaffold));
@@ -116,12 +136,20 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<
 }
 
 /** Every git precondition, read-only: a refusal here leaves the repository exactly as it was. */
-async function gitPreflight(dir: string, plan: Plan, opts: ScaffoldOptions) {
-  const { openRepo, checkIdentity, currentBranch, planBranch, checkRemote, uncommittedPaths } = await import("./git.js");
+async function gitPreflight(dir: string, plan: Plan, present: readonly string[], opts: ScaffoldOptions) {
+  const { openRepo, checkIdentity, checkNothingInProgress, checkNotIgnored, currentBranch, planBranch, checkRemote, uncommittedPaths } =
+    await import("./git.js");
   const repo = await openRepo(dir);
+  await checkNothingInProgress(repo);
   await checkIdentity(repo);
   const step = opts.branch !== undefined ? await planBranch(repo, opts.branch) : undefined;
   const branch = step?.name ?? (await currentBranch(repo));
+  if (branch === undefined)
+    throw new GitError(
+      "HEAD is detached, so a commit would belong to no branch: pass --branch NAME to commit on a new branch, " +
+        "or `git switch <branch>` first, or pass --no-commit (nothing was written)",
+    );
+  await checkNotIgnored(repo, present);
   if (opts.push) {
     if (branch === undefined) throw new GitError("--push needs a branch, and HEAD is detached: pass --branch NAME (nothing was written)");
     await checkRemote(repo);

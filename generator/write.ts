@@ -3,26 +3,49 @@
 // renamed into place, so a failure while writing leaves the previous tree as it was.
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { UserError } from "./errors.js";
+import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
 import type { Plan } from "./plan.js";
+import { tempPath } from "./temp-files.js";
 
-const TMP_SUFFIX = ".kafka-gitops-tmp";
+function writeError(path: string, err: unknown, state: string): UserError {
+  const e = err as NodeJS.ErrnoException;
+  return new UserError(`could not write ${path}: ${e.code ?? "error"}: ${e.message}\n${state}`);
+}
 
 export async function applyPlan(dir: string, plan: Plan): Promise<void> {
   const writes = plan.changes.filter((c) => c.after !== undefined);
-  const staged: string[] = [];
-  try {
-    for (const c of writes) {
-      const target = join(dir, c.path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target + TMP_SUFFIX, c.after!, "utf8");
-      staged.push(target + TMP_SUFFIX);
-    }
-  } catch (err) {
-    await Promise.all(staged.map((t) => rm(t, { force: true })));
-    throw err;
+  const staged: { path: string; tmp: string }[] = [];
+  // Several files in flight at a time (a fleet has thousands); every write settles before the clean-up looks at `staged`.
+  let failure: { path: string; err: unknown } | undefined;
+  await mapLimit([...new Set(writes.map((c) => dirname(join(dir, c.path))))], FILE_CONCURRENCY, (d) =>
+    mkdir(d, { recursive: true }).catch((err: unknown) => void (failure ??= { path: d, err })),
+  );
+  await mapLimit(writes, FILE_CONCURRENCY, async (c) => {
+    if (failure) return;
+    const tmp = tempPath(join(dir, c.path));
+    // wx: a fresh file, never through something already at that name.
+    await writeFile(tmp, c.after!, { encoding: "utf8", flag: "wx" }).then(
+      () => void staged.push({ path: c.path, tmp }),
+      (err: unknown) => void (failure ??= { path: c.path, err }),
+    );
+  });
+  if (failure) {
+    await Promise.all(staged.map((s) => rm(s.tmp, { force: true }).catch(() => {})));
+    throw writeError(failure.path, failure.err, "Nothing was changed: every generated file is as it was.");
   }
   // Same-directory renames are atomic per file and do not fail for lack of space.
-  for (const c of writes) await rename(join(dir, c.path) + TMP_SUFFIX, join(dir, c.path));
+  const renamed = new Set<string>();
+  try {
+    await mapLimit(staged, FILE_CONCURRENCY, async (s) => {
+      await rename(s.tmp, join(dir, s.path));
+      renamed.add(s.tmp);
+    });
+  } catch (err) {
+    const left = staged.filter((s) => !renamed.has(s.tmp));
+    await Promise.all(left.map((s) => rm(s.tmp, { force: true }).catch(() => {})));
+    throw writeError(left[0]?.path ?? "a generated file", err, `${renamed.size} of ${staged.length} files were already replaced: fix the problem and run the scaffold again with --force to finish.`);
+  }
   for (const c of plan.changes.filter((c) => c.kind === "removed")) {
     await rm(join(dir, c.path), { force: true });
     await removeEmptyParents(dir, dirname(c.path));

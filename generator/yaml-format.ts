@@ -1,6 +1,6 @@
 // The only module that imports the YAML library. It fixes the output options
 // once so every generated file is formatted the same way.
-import { LineCounter, parseAllDocuments, parseDocument, stringify } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify } from "yaml";
 
 const STRINGIFY_OPTIONS = {
   // YAML 1.1 so yes/no/on/off are quoted: kubectl reads YAML 1.1 and would turn them into booleans.
@@ -31,7 +31,71 @@ export function toYaml(value: unknown): string {
 
 /** Several documents separated by `---`. */
 export function toYamlDocuments(values: readonly unknown[]): string {
-  return values.map(toYaml).join("---\n");
+  const ordered = values.map(frontKeysFirst);
+  const text = ordered.map((v) => stringify(v, STRINGIFY_OPTIONS)).join("---\n");
+  remember(text, ordered);
+  return text;
+}
+
+// Reading back what this process just wrote. The scaffold's risk checks read every
+// generated file of the new tree and of the tree on disk, and parsing YAML costs far
+// more than writing it; most files on disk are byte-identical to the new ones. So each
+// text written above is remembered with its values, and parseYamlDocuments answers
+// from here when the text (below its `#` header) is one of them. Only values that
+// parse back to themselves are remembered (plain data whose strings and numbers keep
+// their type when read as YAML 1.2), so the answer is the one parsing would give.
+const written = new Map<string, readonly unknown[]>();
+const MAX_WRITTEN = 100_000;
+const scalarRoundTrips = new Map<string, boolean>();
+// Strings YAML 1.2 could read as something else (null, bool, int, float): checked once each.
+const NON_STRING_1_2 = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))?$/;
+
+function scalarRoundTrip(value: string | number): boolean {
+  const key = `${typeof value} ${value}`;
+  let ok = scalarRoundTrips.get(key);
+  if (ok === undefined) {
+    const back = parseAllDocuments(stringify(value, STRINGIFY_OPTIONS))[0]?.toJS() as unknown;
+    ok = typeof value === "number" ? Object.is(back, value) : back === value;
+    scalarRoundTrips.set(key, ok);
+  }
+  return ok;
+}
+
+/** True when `value` is plain data that YAML writes and reads back unchanged (undefined map entries are dropped, as the writer drops them). */
+function roundTrips(value: unknown): boolean {
+  if (value === null || typeof value === "boolean") return true;
+  if (typeof value === "string") return !NON_STRING_1_2.test(value) || scalarRoundTrip(value);
+  if (typeof value === "number") return Number.isSafeInteger(value) || scalarRoundTrip(value);
+  if (Array.isArray(value)) return value.every((v) => v !== undefined && roundTrips(v));
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.entries(value).every(([k, v]) => !NON_STRING_1_2.test(k) && (v === undefined || roundTrips(v)));
+  return false;
+}
+
+function remember(text: string, values: readonly unknown[]): void {
+  if (written.has(text) || !values.every((v) => v !== undefined && roundTrips(v))) return;
+  if (written.size >= MAX_WRITTEN) written.clear();
+  written.set(text, values);
+}
+
+/** A fresh copy, so a caller that changes what it read cannot change the next answer. */
+function copyOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyOf);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = copyOf(v);
+  return out;
+}
+
+/** The text below the leading `#` lines (the header commentBlock writes). */
+function belowHeader(text: string): string {
+  let i = 0;
+  while (text.startsWith("#", i)) {
+    const eol = text.indexOf("\n", i);
+    if (eol < 0) return "";
+    i = eol + 1;
+  }
+  return text.slice(i);
 }
 
 /** Prefixes `#` comment lines (a header or a note) to a YAML or env text. */
@@ -47,21 +111,76 @@ export interface YamlProblem {
 
 export type ParsedYaml = { ok: true; value: unknown } | { ok: false; problems: YamlProblem[] };
 
-/** Parses one YAML document; syntax errors come back with 1-based line and column. */
+/** Expansions of `*alias` allowed in one config: plenty for shared blocks, far too few for an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses one YAML document into plain data. Syntax errors, duplicate keys, more
+ * than one document and alias bombs come back as problems with 1-based line and
+ * column, never as exceptions. `<<` merge keys work (YAML 1.1 style, as most
+ * editors and kubectl read them).
+ */
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
   // Configs are read as YAML 1.2 (what editors and the yaml-language-server assume): `yes` stays a string.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys is off because the library compares each key with every earlier key of its map
+  // (quadratic: minutes for 40,000 keys); duplicateKeys below does the same check in one pass.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { message: e.message.split("\n")[0] ?? e.message, line: pos.line, column: pos.col };
-      }),
+      problems: doc.errors.map((e) => ({
+        message:
+          e.code === "MULTIPLE_DOCS"
+            ? 'a second YAML document starts here ("---"); the config is one document: remove the "---" line and merge the documents'
+            : `YAML syntax error: ${e.message.split("\n")[0] ?? e.message}`,
+        ...at(e.pos[0]),
+      })),
     };
   }
-  return { ok: true, value: doc.toJS() };
+  const duplicates = duplicateKeys(doc.contents, at);
+  if (duplicates.length > 0) return { ok: false, problems: duplicates };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    // The library throws a ReferenceError when aliases would expand beyond maxAliasCount.
+    if (!(err instanceof ReferenceError)) throw err;
+    return {
+      ok: false,
+      problems: [{ message: `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies; write the repeated values out instead of nesting aliases` }],
+    };
+  }
+}
+
+/** Keys that appear twice in one mapping, in one pass over the document (aliases are not followed). */
+function duplicateKeys(root: unknown, at: (offset: number) => { line: number; column: number }): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    else if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        stack.push(pair.value);
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const offset = pair.key.range?.[0] ?? 0;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, offset);
+        else
+          problems.push({
+            message: `duplicate key ${JSON.stringify(key)} (first at line ${at(first).line}); a key may appear once in a mapping: merge the two entries or remove one`,
+            ...at(offset),
+          });
+      }
+    }
+  }
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /**
@@ -69,6 +188,13 @@ export function parseYaml(text: string): ParsedYaml {
  * output) as plain values; empty documents are dropped. Throws on a syntax error.
  */
 export function parseYamlDocuments(text: string): unknown[] {
+  const known = written.get(belowHeader(text));
+  if (known) return known.map(copyOf).filter((v) => v !== null && v !== undefined);
+  return parseYamlDocumentsOf(text);
+}
+
+/** parseYamlDocuments without the memory of written texts (exported for the test that proves both agree). */
+export function parseYamlDocumentsOf(text: string): unknown[] {
   const docs = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split("\n")[0] ?? "YAML syntax error");

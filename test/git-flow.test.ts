@@ -4,8 +4,7 @@
 // every Application would deploy, into its namespace, with its project's permission.
 import test from "ava";
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
@@ -13,6 +12,7 @@ import { validateArgoObjects } from "./support/argocd-schema.js";
 import { commitCount, git, tempRepo } from "./support/git-repo.js";
 import { kustomize } from "./support/kustomize.js";
 import { cli, type Run } from "./support/run-cli.js";
+import { tempDir } from "./support/temp.js";
 
 const exec = promisify(execFile);
 
@@ -55,7 +55,7 @@ test("Argo CD's view of the pushed repository: every Application renders into it
   t.regex(run.stdout, /pushed main to origin/);
 
   // What the repo server does: clone repo.url at repo.revision.
-  const clone = await mkdtemp(join(tmpdir(), "kafka-gitops-argocd-"));
+  const clone = await tempDir("argocd");
   await exec("git", ["clone", "--quiet", "--branch", "main", `file://${remote}`, clone]);
   t.is(await rev(clone, "HEAD"), await rev(dir, "HEAD"), "the clone holds the scaffold's commit");
 
@@ -167,7 +167,7 @@ test("a rejected push exits 1, keeps the commit, and the printed recovery publis
   t.is((await scaffold(dir, "--push")).code, 0);
 
   // Someone else pushes first.
-  const other = await mkdtemp(join(tmpdir(), "kafka-gitops-other-"));
+  const other = await tempDir("other");
   await exec("git", ["clone", "--quiet", remote, other]);
   await git(other, "-c", "user.name=Other", "-c", "user.email=other@example.com", "commit", "--quiet", "--allow-empty", "-m", "someone else's change");
   await git(other, "push", "--quiet", "origin", "main");

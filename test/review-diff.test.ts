@@ -1,9 +1,8 @@
 // `kafka-gitops diff` end to end: real temporary git repositories, the real
 // kubectl, the CLI spawned as a user (or CI) would run it.
 import test from "ava";
-import { mkdtemp, symlink, writeFile } from "node:fs/promises";
+import { symlink, writeFile } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git, tempRepo } from "./support/git-repo.js";
 import { REPO_ROOT } from "./support/paths.js";
@@ -11,6 +10,7 @@ import { writeTree } from "./support/kustomize.js";
 import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
 import { cli, diff, scaffoldWith } from "./support/run-cli.js";
+import { tempDir } from "./support/temp.js";
 
 const BASE = { dev: "{brokers: 1}", prod: "{brokers: 3, storage: {size: 100Gi}}" };
 
@@ -146,9 +146,8 @@ test("--max-bytes is respected on a large change, saying what was cut and keepin
     );
   const { dir } = await repoWithRefusedChange(config(envs(() => "1000", false)), config(envs((i) => String(2000 + i), true), "{image: 'apache/kafka:4.4.0'}"));
 
-  const started = Date.now();
   const full = await diff(dir, "--max-bytes", "100000000");
-  t.log(`diff of 50 changed environments: ${Date.now() - started} ms, ${Buffer.byteLength(full.stdout)} bytes uncut`);
+  t.log(`diff of 50 changed environments: ${Buffer.byteLength(full.stdout)} bytes uncut`);
   t.is(full.code, 0, full.stderr);
   t.regex(full.stdout, /^changed \(50\): env01, env02,/m);
   t.true(Buffer.byteLength(full.stdout) > 60000, "large enough to need cutting");
@@ -199,7 +198,7 @@ test("a repository without commits compares with an empty tree", async (t) => {
 
 test("a missing kubectl is a clear error; --summary does not need it", async (t) => {
   const { dir } = await repoWithChange(config(BASE));
-  const bin = await mkdtemp(join(tmpdir(), "kafka-gitops-bin-"));
+  const bin = await tempDir("bin");
   await symlink(execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim(), join(bin, "git"));
   const run = await cli(dir, ["diff", "--dir", dir], { PATH: bin });
   t.is(run.code, 1);
@@ -220,7 +219,7 @@ test("bad usage exits 2; --help lists every option", async (t) => {
   for (const flag of ["--dir", "--base", "--format", "--max-bytes", "--summary"]) t.true(help.stdout.includes(flag), flag);
   const top = await cli(dir, ["--help"]);
   t.regex(top.stdout, /kafka-gitops diff \[options\]/);
-  const notRepo = await mkdtemp(join(tmpdir(), "kafka-gitops-plain-"));
+  const notRepo = await tempDir("plain");
   const outside = await diff(notRepo);
   t.is(outside.code, 1);
   t.regex(outside.stderr, /is not inside a git repository/);

@@ -1,11 +1,11 @@
 // The scaffold command end to end, in real temporary git repositories: what it
 // writes, commits, refuses and leaves alone.
 import test from "ava";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cli, type Run } from "./support/run-cli.js";
 import { commitCount, git, tempRepo } from "./support/git-repo.js";
+import { tempDir } from "./support/temp.js";
 
 
 const CONFIG = `repo:\n  url: https://github.com/acme/kafka-gitops.git\nenvironments:\n  dev: {brokers: 1}\n  prod: {brokers: 3}\n`;
@@ -143,7 +143,7 @@ test("--dry-run prints the changes and writes nothing", async (t) => {
 });
 
 test("--no-commit writes without committing; outside a git repository it is the only way", async (t) => {
-  const plain = await mkdtemp(join(tmpdir(), "kafka-gitops-plain-"));
+  const plain = await tempDir("plain");
   await writeFile(join(plain, "kafka-gitops.yaml"), CONFIG);
   const refused = await scaffold(plain);
   t.is(refused.code, 1);

@@ -2,28 +2,55 @@
 // environments, so derived defaults (controllers, heap, namespace) are checked too.
 import type { ConfigPath, Problem } from "../errors.js";
 import { parseJvmSize, parseQuantity } from "../quantity.js";
-import { replicationProblems, settingTypeProblems } from "./kafka-rules.js";
+import { replicationProblems } from "./kafka-rules.js";
 import type { Config, Environment, NodeSizing } from "./schema.js";
 import { normalizeServer } from "../server-url.js";
 
+const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 /** Kafka's docs keep the heap at about 6 GiB: larger heaps mean long GC pauses and less page cache. */
 const MAX_SENSIBLE_HEAP = 6 * GiB;
 /** Below this much memory outside the heap, reads miss the page cache and hit the disk. */
 const MIN_PAGE_CACHE = GiB;
+/** The smallest heap a Kafka node starts and serves with (its request buffers, the metadata image, the log cleaner's buffer). */
+const MIN_HEAP = 256 * MiB;
+/**
+ * What the JVM needs beside the heap whatever the load: metaspace (~60-100 MiB
+ * for Kafka's classes), the JIT's code cache, a stack per thread (about a hundred
+ * threads) and the direct buffers of the network layer. Less, and the container
+ * is OOM-killed although the heap is fine.
+ */
+const MIN_NON_HEAP = 256 * MiB;
+const MIN_MEMORY = MIN_HEAP + MIN_NON_HEAP;
+
+const mib = (bytes: number) => `${Math.floor(bytes / MiB)}Mi`;
 
 function sizingProblems(s: NodeSizing, at: (...p: string[]) => ConfigPath): Problem[] {
   const problems: Problem[] = [];
   const limit = parseQuantity(s.resources.limits.memory);
+  const heap = parseJvmSize(s.heap);
   if (parseQuantity(s.resources.requests.memory) > limit)
     problems.push({
       path: at("resources", "requests", "memory"),
-      message: `${s.resources.requests.memory} is more than the memory limit ${s.resources.limits.memory}; raise resources.limits.memory`,
+      message: `${s.resources.requests.memory} is more than the memory limit ${s.resources.limits.memory}; raise resources.limits.memory (Kubernetes refuses a request above its limit)`,
     });
-  if (parseJvmSize(s.heap) >= limit)
+  const { cpu: cpuLimit } = s.resources.limits;
+  if (cpuLimit !== undefined && parseQuantity(s.resources.requests.cpu) > parseQuantity(cpuLimit))
+    problems.push({
+      path: at("resources", "requests", "cpu"),
+      message: `${s.resources.requests.cpu} is more than the CPU limit ${cpuLimit}; lower the request or raise resources.limits.cpu (Kubernetes refuses a request above its limit)`,
+    });
+  if (limit < MIN_MEMORY)
+    problems.push({
+      path: at("resources", "limits", "memory"),
+      message: `${s.resources.limits.memory} is below ${mib(MIN_MEMORY)}, the least a Kafka node runs in: a ${mib(MIN_HEAP)} heap plus ${mib(MIN_NON_HEAP)} beside it for metaspace, thread stacks and network buffers; raise it (it defaults to resources.requests.memory)`,
+    });
+  else if (heap < MIN_HEAP)
+    problems.push({ path: at("heap"), message: `heap ${s.heap} is below ${MIN_HEAP / MiB}m, the least a Kafka node serves with; raise heap to at least ${MIN_HEAP / MiB}m` });
+  else if (heap + MIN_NON_HEAP > limit)
     problems.push({
       path: at("heap"),
-      message: `heap ${s.heap} does not fit in the memory limit ${s.resources.limits.memory}; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory`,
+      message: `heap ${s.heap} does not fit in the memory limit ${s.resources.limits.memory} with the ${mib(MIN_NON_HEAP)} the JVM needs beside it (metaspace, thread stacks, network buffers); lower heap to at most ${Math.floor((limit - MIN_NON_HEAP) / MiB)}m or raise resources.limits.memory`,
     });
   return problems;
 }
@@ -83,7 +110,6 @@ export function configWarnings(config: Config): Problem[] {
 
 export function configProblems(config: Config): Problem[] {
   const problems = [
-    ...settingTypeProblems(config),
     ...config.environments.flatMap((env) => [...environmentProblems(env), ...replicationProblems(config, env)]),
   ];
   // Two environments in one namespace would render objects with the same names into one place:

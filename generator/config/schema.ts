@@ -3,8 +3,7 @@
 // heap, ...) are filled by the transform at the end of this file, so the rest of
 // the generator only ever sees a fully resolved config.
 import * as z from "zod";
-import { isQuantity, parseQuantity, parseJvmSize, formatJvmSize } from "../quantity.js";
-import { isRemovedKey, MANAGED_KEYS, PROPERTY_KEY, SECRET_KEY } from "../kafka-keys.js";
+import { parseQuantity, parseJvmSize, formatJvmSize, quantityProblem, type QuantityKind } from "../quantity.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -17,12 +16,15 @@ const dnsLabel = (max = 63) =>
       error: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)",
     });
 
-const quantity = () =>
-  z
-    .string({ error: 'must be a Kubernetes quantity in quotes, e.g. "1Gi", "512Mi" or "250m"' })
-    .refine(isQuantity, { error: 'is not a Kubernetes quantity; write e.g. "1Gi", "512Mi" or "250m"' });
+/** A quantity Kubernetes accepts and that makes sense for `kind`; the message says what to write instead. */
+const quantity = (kind: QuantityKind) =>
+  z.string({ error: 'must be a Kubernetes quantity in quotes, e.g. "1Gi", "512Mi" or "250m"' }).superRefine((q, ctx) => {
+    const problem = quantityProblem(q, kind);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
-const positiveQuantity = () => quantity().refine((q) => !isQuantity(q) || parseQuantity(q) > 0, { error: "must be greater than zero" });
+/** The image when neither kafka.image nor an environment names one. */
+export const DEFAULT_IMAGE = "apache/kafka:4.3.1";
 
 /** Kafka's own images and mirrors of them; a pinned tag or digest keeps renders reproducible and upgrades reviewable. */
 const image = z
@@ -57,34 +59,15 @@ const configValue = z.union([z.string(), z.number(), z.boolean()], {
   error: "must be a string, number or boolean (a server.properties value)",
 });
 
+// Keys and values are checked against Kafka's own definitions of the environment's version in kafka-rules.ts.
 const kafkaSettings = z
   .record(z.string(), configValue)
-  .superRefine((settings, ctx) => {
-    for (const key of Object.keys(settings)) {
-      const managed = MANAGED_KEYS[key];
-      if (managed) ctx.addIssue({ code: "custom", path: [key], message: `is managed by kafka-gitops (${managed}); remove it` });
-      else if (SECRET_KEY.test(key))
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: "holds a credential, and everything here is committed to Git in plain text; remove it (kafka-gitops never writes secrets into the tree)",
-        });
-      else if (isRemovedKey(key))
-        ctx.addIssue({ code: "custom", path: [key], message: "was removed in Kafka 4.0 (ZooKeeper-era setting); remove it" });
-      else if (!PROPERTY_KEY.test(key))
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: "is not a Kafka property name (lower-case words separated by single '.', '_' or '-')",
-        });
-    }
-  })
   .default({})
   .describe("server.properties keys and values, e.g. `log.retention.ms: 604800000`.");
 
 const storageSchema = z
   .strictObject({
-    size: positiveQuantity().default("5Gi").describe("Size of each node's data volume."),
+    size: quantity("storage").default("5Gi").describe("Size of each node's data volume."),
     storageClass: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a StorageClass name" })
@@ -98,14 +81,14 @@ const resourcesSchema = z
   .strictObject({
     requests: z
       .strictObject({
-        cpu: positiveQuantity().default("250m"),
-        memory: positiveQuantity().default("2Gi"),
+        cpu: quantity("cpu").default("250m"),
+        memory: quantity("memory").default("2Gi"),
       })
       .default({ cpu: "250m", memory: "2Gi" }),
     limits: z
       .strictObject({
-        cpu: positiveQuantity().optional().describe("Default: none (CPU limits throttle brokers)."),
-        memory: positiveQuantity().optional().describe("Default: resources.requests.memory."),
+        cpu: quantity("cpu").optional().describe("Default: none (CPU limits throttle brokers)."),
+        memory: quantity("memory").optional().describe("Default: resources.requests.memory."),
       })
       .default({}),
   })
@@ -243,14 +226,14 @@ export const configInput = z
     kafka: z
       .strictObject({
         name: dnsLabel(40).default("kafka").describe("Prefix of every Kubernetes object name."),
-        image: image.default("apache/kafka:4.3.1").describe("The apache/kafka image, with a pinned tag."),
+        image: image.default(DEFAULT_IMAGE).describe("The apache/kafka image, with a pinned tag."),
         workload: z
           .enum(["statefulset", "deployment-per-broker"])
           .default("statefulset")
           .describe("statefulset: one StatefulSet per node role. deployment-per-broker: one Deployment, Service and PVC per broker."),
         config: kafkaSettings.describe("server.properties keys for every environment."),
       })
-      .default({ name: "kafka", image: "apache/kafka:4.3.1", workload: "statefulset", config: {} })
+      .default({ name: "kafka", image: DEFAULT_IMAGE, workload: "statefulset", config: {} })
       .describe("Settings every environment shares."),
     argocd: z
       .strictObject({
@@ -276,7 +259,8 @@ const MAX_DEFAULT_HEAP = 6 * GiB;
 const MiB = 1024 ** 2;
 
 export function defaultHeap(memoryLimit: string): string {
-  const half = Math.floor(parseQuantity(memoryLimit) / 2 / MiB) * MiB;
+  // At least 1 MiB so a tiny limit still resolves; rules.ts refuses a limit that small with its own message.
+  const half = Math.max(MiB, Math.floor(parseQuantity(memoryLimit) / 2 / MiB) * MiB);
   return formatJvmSize(Math.min(half, MAX_DEFAULT_HEAP));
 }
 

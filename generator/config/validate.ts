@@ -1,10 +1,13 @@
 // Turns raw YAML data into a resolved Config, or into the complete list of
 // problems with their config paths. Pure: no I/O.
 import type * as z from "zod";
-import type { Problem } from "../errors.js";
+import type { ConfigPath, Problem } from "../errors.js";
 import { configInput, configSchema, resolveConfig, type Config } from "./schema.js";
 import { configProblems, environmentProblems } from "./rules.js";
 import { argocdProblems } from "./argocd-rules.js";
+import { closest } from "./did-you-mean.js";
+import { settingProblems } from "./kafka-rules.js";
+import { inputTextProblems } from "./text-rules.js";
 
 export type Validated = { ok: true; config: Config } | { ok: false; problems: Problem[] };
 
@@ -13,13 +16,35 @@ export function validateConfig(data: unknown): Validated {
     return { ok: false, problems: [{ path: [], message: "the config is empty; it needs at least repo.url and environments" }] };
   if (typeof data !== "object" || Array.isArray(data))
     return { ok: false, problems: [{ path: [], message: "the config must be a YAML mapping with repo, kafka and environments" }] };
+  // Text and Kafka-setting rules read the raw data, so they are reported together with every schema problem.
+  const rootCauses = inputTextProblems(data);
+  const settings = settingProblems(data);
   const parsed = configSchema.safeParse(data, { reportInput: true });
   if (parsed.success) {
-    const problems = [...configProblems(parsed.data), ...argocdProblems(parsed.data)];
-    return problems.length ? { ok: false, problems } : { ok: true, config: parsed.data };
+    const problems = [...rootCauses, ...settings, ...configProblems(parsed.data), ...argocdProblems(parsed.data)];
+    return problems.length ? { ok: false, problems: withoutEchoes(rootCauses, problems) } : { ok: true, config: parsed.data };
   }
   const problems = parsed.error.issues.flatMap((i) => problemsFromIssue(i, []));
-  return { ok: false, problems: [...problems, ...rulesForValidEnvironments(data as Record<string, unknown>)] };
+  return { ok: false, problems: withoutEchoes(rootCauses, [...rootCauses, ...settings, ...problems, ...rulesForValidEnvironments(data as Record<string, unknown>)]) };
+}
+
+/**
+ * A value with a control character or a credential fails other checks too (not
+ * a DNS label, not a number...); only the root cause is reported for its path,
+ * and a problem found twice is reported once.
+ */
+function withoutEchoes(rootCauses: Problem[], problems: Problem[]): Problem[] {
+  const key = (path: ConfigPath) => JSON.stringify(path);
+  const roots = new Set(rootCauses.map((p) => key(p.path)));
+  const under = (path: ConfigPath) => path.some((_, i) => roots.has(key(path.slice(0, i + 1)))) || roots.has(key([]));
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (!rootCauses.includes(p) && under(p.path)) return false;
+    const id = `${key(p.path)} ${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /**
@@ -73,11 +98,8 @@ function describe(value: unknown): string {
 }
 
 function unknownKeyMessage(key: string, allowed: string[]): string {
-  const close = allowed
-    .map((k) => ({ k, d: editDistance(k.toLowerCase(), key.toLowerCase()) }))
-    .filter(({ k, d }) => d <= Math.max(1, Math.floor(k.length / 3)))
-    .sort((a, b) => a.d - b.d)[0];
-  const hint = close ? `did you mean "${close.k}"? ` : "";
+  const close = closest(key, allowed);
+  const hint = close ? `did you mean "${close}"? ` : "";
   return `unknown key; ${hint}allowed here: ${allowed.join(", ")}`;
 }
 
@@ -104,18 +126,4 @@ function unwrap(node: unknown): unknown {
     else if (def["type"] === "pipe") node = def["in"];
     else return node;
   }
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

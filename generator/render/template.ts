@@ -3,10 +3,10 @@
 // read from the package's own folder at run time, so dist/ never holds a stale
 // copy. Handlebars is loaded on first use only and each template is compiled
 // once; rendering is pure (same data, same text).
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../package-root.js";
 import { inlineCode, plural } from "../text.js";
 
 type HandlebarsModule = typeof import("handlebars");
@@ -15,15 +15,8 @@ type Template = (data: unknown) => string;
 let handlebars: HandlebarsModule | undefined;
 const compiled = new Map<string, Template>();
 
-/** The folder holding generator/templates: the nearest one above this module with a package.json (works from generator/ and dist/generator/). */
 function templatesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`internal: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return join(dir, "generator", "templates");
+  return join(packageRoot(), "generator", "templates");
 }
 
 export { inlineCode } from "../text.js";
@@ -45,6 +38,10 @@ function instance(): HandlebarsModule {
   return handlebars;
 }
 
+let compilations = 0;
+/** How many templates were compiled in this process (each should be compiled once). */
+export const templateCompilations = (): number => compilations;
+
 /**
  * Renders generator/templates/<name>.hbs. Templates produce Markdown, so nothing
  * is HTML-escaped; the `code` and `cell` helpers quote values where needed.
@@ -55,6 +52,7 @@ export function renderTemplate(name: string, data: unknown): string {
   if (!template) {
     const source = readFileSync(join(templatesDir(), `${name}.hbs`), "utf8");
     template = instance().compile(source, { noEscape: true, strict: true });
+    compilations++;
     compiled.set(name, template);
   }
   return template(data);

@@ -9,6 +9,7 @@ import { delimiter, join } from "node:path";
 import { UserError, withPath } from "../errors.js";
 import { GENERATED_ROOTS } from "../layout.js";
 import { fileTree, type FileTree } from "../render/tree.js";
+import { FILE_CONCURRENCY, mapLimit } from "../map-limit.js";
 
 export interface Output {
   code: number;
@@ -87,7 +88,7 @@ export async function readRevision(dir: string, ref: string): Promise<RevisionTr
 export async function readWorkingTree(dir: string): Promise<FileTree> {
   const paths = (await Promise.all(GENERATED_ROOTS.map((root) => listFiles(dir, root)))).flat();
   const read = (p: string) => readFile(join(dir, p), "utf8").catch((err: unknown) => Promise.reject(withPath(err, join(dir, p))));
-  return fileTree(await Promise.all(paths.map(async (p): Promise<[string, string]> => [p, await read(p)])));
+  return fileTree(await mapLimit(paths, FILE_CONCURRENCY, async (p): Promise<[string, string]> => [p, await read(p)]));
 }
 
 /** kubectl on PATH, found without starting it (so a missing kubectl is reported before any work). */
@@ -124,16 +125,5 @@ export async function kustomize(kubectl: string, dir: string): Promise<Rendered>
   return { ok: true, text: out.stdout.toString("utf8") };
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+// Shared with disk.ts; re-exported so diff.ts keeps importing it from here.
+export { mapLimit } from "../map-limit.js";

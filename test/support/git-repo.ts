@@ -1,10 +1,10 @@
 // Real temporary git repositories for the scaffold tests: a work tree with a
 // local identity, and a bare repository as its origin.
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { tempDir } from "./temp.js";
 
 const exec = promisify(execFile);
 
@@ -13,8 +13,8 @@ export async function git(dir: string, ...args: string[]): Promise<string> {
 }
 
 export async function tempRepo(config?: string, opts: { identity?: boolean } = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "kafka-gitops-repo-"));
-  const remote = await mkdtemp(join(tmpdir(), "kafka-gitops-remote-"));
+  const dir = await tempDir("repo");
+  const remote = await tempDir("remote");
   await git(remote, "init", "--bare", "--quiet", "--initial-branch=main");
   await git(dir, "init", "--quiet", "--initial-branch=main");
   if (opts.identity !== false) {

@@ -6,7 +6,7 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   ["empty file", "", ["(config root): the config file is empty; it needs at least repo.url and environments (see README.md, Config reference)"]],
   ["a list instead of a mapping", "- dev\n", ["(config root): the config must be a YAML mapping with repo, kafka and environments"]],
   ["YAML syntax error", REPO + "environments:\n  dev: {brokers: 1\n", ["line 5, column 1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }"]],
-  ["duplicate key", REPO + "environments:\n  dev: {}\n  dev: {}\n", ["line 5, column 3: YAML syntax error: Map keys must be unique"]],
+  ["duplicate key", REPO + "environments:\n  dev: {}\n  dev: {}\n", ['line 5, column 3: duplicate key "dev" (first at line 4); a key may appear once in a mapping: merge the two entries or remove one']],
   ["missing repo", "environments:\n  dev: {}\n", ["repo: is required (a mapping)"]],
   ["missing environments", REPO, ["environments: is required (a mapping)"]],
   ["no environment", REPO + "environments: {}\n", ["environments: define at least one environment, e.g. `dev: { brokers: 1 }`"]],
@@ -63,12 +63,12 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   [
     "heap as large as the memory limit",
     REPO + "environments:\n  dev: {heap: 2g}\n",
-    ["environments.dev.heap: heap 2g does not fit in the memory limit 2Gi; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory"],
+    ["environments.dev.heap: heap 2g does not fit in the memory limit 2Gi with the 256Mi the JVM needs beside it (metaspace, thread stacks, network buffers); lower heap to at most 1792m or raise resources.limits.memory"],
   ],
   [
     "request above limit",
     REPO + "environments:\n  dev: {resources: {requests: {memory: 2Gi}, limits: {memory: 1Gi}}}\n",
-    ["environments.dev.resources.requests.memory: 2Gi is more than the memory limit 1Gi; raise resources.limits.memory"],
+    ["environments.dev.resources.requests.memory: 2Gi is more than the memory limit 1Gi; raise resources.limits.memory (Kubernetes refuses a request above its limit)"],
   ],
   ["heap that is not a size", REPO + "environments:\n  dev: {heap: lots}\n", ["environments.dev.heap: must be a JVM size such as 512m or 2g"]],
   ["ZooKeeper setting", REPO + "kafka: {config: {zookeeper.connect: 'zk:2181'}}\nenvironments:\n  dev: {}\n", ['kafka.config["zookeeper.connect"]: was removed in Kafka 4.0 (ZooKeeper-era setting); remove it']],
@@ -119,7 +119,7 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
   [
     "controller heap that does not fit",
     REPO + "environments:\n  prod: {topology: dedicated, brokers: 1, controllerNodes: {heap: 3g}}\n",
-    ["environments.prod.controllerNodes.heap: heap 3g does not fit in the memory limit 2Gi; the JVM needs room beside the heap and Kafka needs page cache: lower heap or raise resources.limits.memory"],
+    ["environments.prod.controllerNodes.heap: heap 3g does not fit in the memory limit 2Gi with the 256Mi the JVM needs beside it (metaspace, thread stacks, network buffers); lower heap to at most 1792m or raise resources.limits.memory"],
   ],
   [
     "a password in the config",

@@ -1,11 +1,11 @@
 // Renders generated trees with the real `kubectl kustomize`, as Argo CD's repo server would.
 import { execFile } from "node:child_process";
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
 import type { FileTree } from "../../generator/render/tree.js";
+import { tempDir } from "./temp.js";
 
 const run = promisify(execFile);
 
@@ -19,7 +19,7 @@ export async function kustomizeText(dir: string): Promise<string> {
 }
 
 export async function writeTree(tree: FileTree, dir?: string): Promise<string> {
-  const root = dir ?? (await mkdtemp(join(tmpdir(), "kafka-gitops-tree-")));
+  const root = dir ?? (await tempDir("tree"));
   for (const [path, text] of tree) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
