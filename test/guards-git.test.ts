@@ -155,7 +155,7 @@ test("a rename keeps its volumes only with its identity pinned; the messages say
   t.regex(pinned.stdout, /warning: production: environment prod is renamed to production: it keeps namespace kafka-prod/);
 });
 
-test("a file the scaffold cannot read is one clear message naming it, without a stack trace unless --debug", async (t) => {
+test("a failure reading a path is one clear message naming it, without a stack trace unless --debug", async (t) => {
   const dir = await repo(t, config("{brokers: 1}"));
   await ok(t, scaffold(dir));
   // A directory where a generated file belongs: reading it fails inside the scaffold.
@@ -163,12 +163,18 @@ test("a file the scaffold cannot read is one clear message naming it, without a 
   await mkdir(join(dir, "overlays/prod/kafka.env"));
   const run = await scaffold(dir);
   t.is(run.code, 1);
-  t.regex(run.stderr, /^error: .*overlays\/prod\/kafka\.env/m);
+  t.regex(run.stderr, /^error: [\s\S]*overlays\/prod\/kafka\.env/);
   t.is(run.stderr.trim().split("\n").filter((l) => l.startsWith("error:")).length, 1, run.stderr);
   noStack(t, run.stderr);
   const debug = await scaffold(dir, "--debug");
   t.is(debug.code, 1);
   t.regex(debug.stderr, /^\s+at .+:\d+:\d+\)?$/m, "--debug prints the stack");
+  // diff with --dir at a file (git cannot even start there): named, not an internal error.
+  const file = join(dir, "kafka-gitops.yaml");
+  const diffRun = await cli(dir, ["diff", "--summary", "--dir", file]);
+  t.is(diffRun.code, 1);
+  t.regex(diffRun.stderr, /^error: --dir .*kafka-gitops\.yaml is not a directory/);
+  t.notRegex(diffRun.stderr, /internal error/);
   // The config itself unreadable (a directory): the same, naming the config file.
   const other = await repo(t, undefined as unknown as string);
   await mkdir(join(other, "kafka-gitops.yaml"));

@@ -3,7 +3,7 @@
 // revision and in the working tree, compared object by object, with the risk
 // warnings first. Reads only: both sides are copied into a temporary folder
 // for kubectl, which is removed afterwards.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
@@ -144,6 +144,8 @@ function statusOf(before: boolean, after: boolean, changes: ObjectChanges): Sect
 
 export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCode: 0 | 1 }> {
   const dir = resolve(opts.dir);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new UserError(`--dir ${dir} is not a directory: pass the repository's root folder`);
   const kubectl = opts.summary ? undefined : findKubectl();
   if (!opts.summary && kubectl === undefined) throw new UserError(KUBECTL_MISSING);
   const [revision, working] = await Promise.all([readRevision(dir, opts.base), readWorkingTree(dir)]);
