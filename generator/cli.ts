@@ -4,21 +4,27 @@
 // only after the flags are known to be valid, so --help and usage errors are instant.
 import { parseArgs } from "node:util";
 import { failureReport, UsageError } from "./errors.js";
+import { writer } from "./output.js";
 
 const HELP = `kafka-gitops: generate a Kustomize + Argo CD tree for Apache Kafka from one config file
 
 Usage:
-  npm run scaffold -- [options]
-  kafka-gitops scaffold [options]
-  kafka-gitops diff [options]   rendered per-environment diff and risk warnings for a
-                                pull request (see: kafka-gitops diff --help)
+  npx kafka-gitops scaffold [options]   (in this repository's checkout: npm run scaffold -- [options])
+  kafka-gitops init [--dir DIR]         write a starter kafka-gitops.yaml, its schema and a README section
+  kafka-gitops validate [--config FILE] [--dir DIR]
+                                        check the config, print every problem or ok; writes nothing
+  kafka-gitops diff [options]           rendered per-environment diff and risk warnings for a
+                                        pull request (see: kafka-gitops diff --help)
+  kafka-gitops --version
 
-Options:
+Options of scaffold:
   --config FILE   config file (default: DIR/kafka-gitops.yaml)
-  --dir DIR       repository root to write into (default: current directory)
+  --dir DIR       folder to write into (default: current directory); may be a subfolder of a
+                  git repository: Argo CD paths are then written relative to the repository root
   --no-commit     write the files but do not commit them
   --check         write nothing; exit 1 if the files on disk differ from what the config generates
-  --dry-run       write nothing; print what would change, with diffs
+  --dry-run       write nothing; print what would change (with --verbose: every diff)
+  --verbose       list every file written (and with --dry-run every diff), not only the summary
   --force         overwrite uncommitted edits and hand-written files at generated paths
   --branch NAME   commit on branch NAME (created from the current commit when missing),
                   for a pull request; the branch you were on is left as it was
@@ -37,9 +43,12 @@ Options:
   --debug         print the stack trace of a failure
   -h, --help      show this help
 
-Writes base/, overlays/<env>/, clusters/<cluster>/ and kafka-gitops.schema.json,
-removes files it generated earlier that the config no longer produces, and commits
-exactly those paths (and the config). Files it did not generate are never touched.
+Writes base/, overlays/<env>/, clusters/<cluster>/, kafka-gitops.schema.json and
+kafka-gitops.generated.txt (the list of every file it wrote), removes files it
+generated earlier that the config no longer produces, and commits exactly those
+paths (and the config). Files it did not write are never touched, whatever their
+header; overlays/<env>/local/ is yours, and the overlay includes it when it holds
+a kustomization.yaml (a Kustomize Component).
 Every git precondition is checked before the first file is written. A rejected
 push keeps the commit and prints how to publish it.
 
@@ -61,11 +70,30 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
   }
+  if (command === "--version" || command === "-V" || command === "version") {
+    const { packageVersion } = await import("./package-root.js");
+    process.stdout.write(`kafka-gitops ${packageVersion()}\n`);
+    return 0;
+  }
   if (command === "diff") {
     const { diffCommand } = await import("./review/diff-command.js");
-    return diffCommand(rest, (text) => process.stdout.write(text));
+    return diffCommand(rest, writer(process.stdout), writer(process.stderr));
   }
-  if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops scaffold --help or kafka-gitops diff --help`);
+  if (command === "init" || command === "validate") {
+    const { values } = parseFlags(rest, command === "init" ? { dir: { type: "string", default: "." } } : { dir: { type: "string", default: "." }, config: { type: "string" } });
+    if (values["help"]) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const { terminalOutput } = await import("./output.js");
+    if (command === "init") {
+      const { runInit } = await import("./init.js");
+      return runInit({ dir: String(values["dir"]) }, terminalOutput());
+    }
+    const { runValidate } = await import("./validate-command.js");
+    return runValidate({ dir: String(values["dir"]), ...(typeof values["config"] === "string" && { config: values["config"] }) }, terminalOutput());
+  }
+  if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops --help`);
 
   let values;
   try {
@@ -89,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
         "allow-identity-change": { type: "string", multiple: true, default: [] },
         "allow-storage-change": { type: "string", multiple: true, default: [] },
         base: { type: "string" },
+        verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -122,11 +151,23 @@ async function main(argv: string[]): Promise<number> {
       allowMove: values["allow-move"],
       allowIdentityChange: values["allow-identity-change"],
       allowStorageChange: values["allow-storage-change"],
+      verbose: values.verbose,
       ...(values.base !== undefined && { base: values.base }),
     },
-    (line) => process.stdout.write(line + "\n"),
+    (await import("./output.js")).terminalOutput(),
   );
   return result.exitCode;
+}
+
+type FlagSpec = Record<string, { type: "string" | "boolean"; default?: string | boolean }>;
+
+/** The small commands' flags: strict, no positionals, --help everywhere. */
+function parseFlags(args: string[], options: FlagSpec): { values: Record<string, string | boolean | undefined> } {
+  try {
+    return parseArgs({ args, strict: true, allowPositionals: false, options: { ...options, help: { type: "boolean", short: "h", default: false } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\nRun with --help to see the options.`);
+  }
 }
 
 // `kafka-gitops ... | head` closes stdout early; that is not an error worth a stack trace.
@@ -144,7 +185,7 @@ main(args.filter((a) => a !== "--debug")).then(
   },
   (err: unknown) => {
     const { text, exitCode } = failureReport(err, debug);
-    process.stderr.write(text);
+    writer(process.stderr)(text);
     process.exitCode = exitCode;
   },
 );

@@ -3,7 +3,16 @@ import { argoNames } from "./layout.js";
 import type { Model } from "./model/model.js";
 import type { FileChange } from "./plan.js";
 
-function area(path: string): string {
+/** What the title compares per environment, before (read from the committed files) and after (from the config). */
+export interface EnvFacts {
+  brokers?: number;
+  image?: string;
+  workload?: string;
+  storage?: string;
+}
+
+/** "env:<name>", "cluster:<name>", "base" or "other" for a generated path. */
+export function changeArea(path: string): string {
   const [root, sub, ...rest] = path.split("/");
   // overlays/.gitattributes sits beside the environments, not in one.
   if (root === "overlays" && rest.length) return `env:${sub}`;
@@ -37,21 +46,70 @@ function clusterLine(model: Model, cluster: string, changes: readonly FileChange
   return `${dir}: Argo CD objects changed`;
 }
 
-export function commitMessage(model: Model, changes: readonly FileChange[], firstScaffold: boolean): string {
+/** Git's advice for a subject line; longer titles fall back to counts. */
+const MAX_TITLE = 72;
+
+/** A tag when both images come from the same repository ("4.3.1"), else the whole reference. */
+function imageChange(a: string, b: string): string {
+  const repo = (s: string) => s.replace(/[:@][^/]*$/, "");
+  return repo(a) === repo(b) ? `${a.slice(repo(a).length + 1)}->${b.slice(repo(b).length + 1)}` : `${a}->${b}`;
+}
+
+/**
+ * The subject: what happened, per environment ("kafka: add prod-eu, remove qa,
+ * scale prod 3->4"). `envs` are the environments whose files changed, `base` and
+ * `clusters` the other parts that did.
+ */
+export function commitTitle(
+  name: string,
+  before: ReadonlyMap<string, EnvFacts>,
+  after: ReadonlyMap<string, EnvFacts>,
+  changed: { envs: readonly string[]; base: boolean; clusters: readonly string[] },
+): string {
+  const added = changed.envs.filter((e) => after.has(e) && !before.has(e));
+  const removed = changed.envs.filter((e) => before.has(e) && !after.has(e));
+  const specific: string[] = [];
+  const updated: string[] = [];
+  for (const env of changed.envs.filter((e) => before.has(e) && after.has(e))) {
+    const a = before.get(env)!;
+    const b = after.get(env)!;
+    const phrases = [
+      a.workload !== undefined && b.workload !== undefined && a.workload !== b.workload && `switch ${env} to ${b.workload}`,
+      a.brokers !== undefined && b.brokers !== undefined && a.brokers !== b.brokers && `scale ${env} ${a.brokers}->${b.brokers}`,
+      a.image !== undefined && b.image !== undefined && a.image !== b.image && `${env} image ${imageChange(a.image, b.image)}`,
+      a.storage !== undefined && b.storage !== undefined && a.storage !== b.storage && `${env} storage ${a.storage}->${b.storage}`,
+    ].filter((p): p is string => typeof p === "string");
+    if (phrases.length) specific.push(...phrases);
+    else updated.push(env);
+  }
+  if (changed.base) updated.push("base");
+  const parts = [added.length && `add ${added.join(", ")}`, removed.length && `remove ${removed.join(", ")}`, ...specific, updated.length && `update ${updated.join(", ")}`].filter(
+    (p): p is string => typeof p === "string",
+  );
+  if (parts.length === 0)
+    parts.push(changed.clusters.length ? `update Argo CD objects of ${changed.clusters.map((c) => `clusters/${c}`).join(", ")}` : "update generated files");
+  const title = `${name}: ${parts.join(", ")}`;
+  if (title.length <= MAX_TITLE) return title;
+  const changedEnvs = changed.envs.length - added.length - removed.length;
+  const counts = [added.length && `add ${added.length}`, removed.length && `remove ${removed.length}`, changedEnvs && `change ${changedEnvs}`].filter(Boolean);
+  return `${name}: ${counts.length ? `${counts.join(", ")} environments` : parts[0]}${changed.base ? " and base" : ""}`;
+}
+
+/** The config's side of the title's comparison. */
+export function factsOf(model: Model): Map<string, EnvFacts> {
+  return new Map(model.environments.map(({ env }) => [env.name, { brokers: env.brokers, image: env.image, workload: env.workload, storage: env.storage.size }]));
+}
+
+/** `before`: the facts of the environments as committed (empty for a first scaffold). */
+export function commitMessage(model: Model, changes: readonly FileChange[], before: ReadonlyMap<string, EnvFacts> = new Map()): string {
   const byArea = new Map<string, FileChange[]>();
-  for (const c of changes) byArea.set(area(c.path), [...(byArea.get(area(c.path)) ?? []), c]);
+  for (const c of changes) byArea.set(changeArea(c.path), [...(byArea.get(changeArea(c.path)) ?? []), c]);
   const envs = [...byArea.keys()].filter((a) => a.startsWith("env:")).map((a) => a.slice(4)).sort();
   const shared = byArea.has("base");
-
   const clusters = [...byArea.keys()].filter((a) => a.startsWith("cluster:")).map((a) => a.slice(8)).sort();
-  const what = envs.length
-    ? envs.join(", ")
-    : shared
-      ? "base (all environments)"
-      : clusters.length
-        ? `Argo CD objects of ${clusters.map((c) => `clusters/${c}`).join(", ")}`
-        : "generated files";
-  const subject = `kafka-gitops: ${firstScaffold ? "scaffold" : "update"} ${what}`;
+  // base/ files that are only added come with an environment (the first one, or a first of its workload): its "add" or "switch" says it.
+  const baseChanged = (byArea.get("base") ?? []).some((c) => c.kind !== "added");
+  const subject = commitTitle(model.kafkaName, before, factsOf(model), { envs, base: baseChanged, clusters });
 
   const body: string[] = [];
   if (shared) body.push("base: shared manifests changed (every environment re-renders)");

@@ -1,17 +1,18 @@
 // Reads what is on disk where the generator writes: the files it generated
-// earlier (recognised by their marker) and any hand-written file sitting at a
-// path the new tree wants.
+// earlier (the paths its record, GENERATED_LIST, names) and any other file
+// sitting at a path the new tree wants. overlays/<env>/local/ is never read here.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
-import { GENERATED_MARKER, GENERATED_ROOTS, GENERATED_TOP_FILES } from "./layout.js";
+import { parseGeneratedList } from "./generated-list.js";
+import { GENERATED_LIST, GENERATED_MARKER, GENERATED_ROOTS, GENERATED_TOP_FILES, isLocalPath } from "./layout.js";
 import type { FileTree } from "./render/tree.js";
 import { withPath } from "./errors.js";
 
 export interface DiskState {
-  /** Files carrying the generated marker: path -> text. */
+  /** Files the generator wrote earlier: path -> text. */
   generated: Map<string, string>;
-  /** Files without the marker at a path the new tree wants to write: path -> text. */
+  /** Files it did not write, at a path the new tree wants to write: path -> text. */
   handWritten: Map<string, string>;
 }
 
@@ -25,7 +26,7 @@ async function readText(path: string): Promise<string | undefined> {
     return await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
     throw withPath(err, path);
   }
 }
@@ -47,9 +48,16 @@ export async function listFiles(dir: string, rel: string): Promise<string[]> {
   return nested.flat();
 }
 
+/**
+ * Which files are the generator's own: those its record lists. A tree written
+ * before the record existed has none; there, and only there, the header decides
+ * (once: the next write adds the record).
+ */
 export async function readDiskState(dir: string, tree: FileTree): Promise<DiskState> {
-  const candidates = new Set<string>([...GENERATED_TOP_FILES, ...tree.keys()]);
-  for (const root of GENERATED_ROOTS) for (const p of await listFiles(dir, root)) candidates.add(p);
+  const list = await readText(join(dir, GENERATED_LIST));
+  const recorded = list !== undefined ? parseGeneratedList(list) : undefined;
+  const candidates = new Set<string>([...GENERATED_TOP_FILES, ...tree.keys(), ...(recorded ?? [])]);
+  if (!recorded) for (const root of GENERATED_ROOTS) for (const p of await listFiles(dir, root)) if (!isLocalPath(p)) candidates.add(p);
   const generated = new Map<string, string>();
   const handWritten = new Map<string, string>();
   const paths = [...candidates].sort();
@@ -58,7 +66,8 @@ export async function readDiskState(dir: string, tree: FileTree): Promise<DiskSt
   for (const [i, path] of paths.entries()) {
     const text = texts[i];
     if (text === undefined) continue;
-    if (isGenerated(text)) generated.set(path, text);
+    const own = recorded ? recorded.has(path) : isGenerated(text);
+    if (own) generated.set(path, text);
     else if (tree.has(path)) handWritten.set(path, text);
   }
   return { generated, handWritten };

@@ -6,19 +6,26 @@ import { relative, resolve, isAbsolute } from "node:path";
 import { loadConfig } from "./config/load.js";
 import { checkGuards } from "./guards.js";
 import { configWarnings } from "./config/rules.js";
-import { commitMessage } from "./commit-message.js";
+import { commitMessage, type EnvFacts } from "./commit-message.js";
 import { readDiskState } from "./disk.js";
-import { formatProblem, GitError, UserError } from "./errors.js";
+import { formatProblem, GitError, UserError, type Problem } from "./errors.js";
 import { checkGeneratedPaths, checkWritable } from "./fs-safety.js";
 import { CONFIG_FILE, GENERATED_ROOTS, GENERATED_TOP_FILES } from "./layout.js";
 import { acquireLock } from "./lock.js";
 import { buildModel } from "./model/model.js";
+import { toOutput, type Output, type Print } from "./output.js";
 import { planChanges, type Plan } from "./plan.js";
+import { planSummary } from "./plan-summary.js";
 import { renderTree } from "./render/render.js";
+import type { Warning } from "./review/risks.js";
 import { warningLines } from "./review/scaffold-warnings.js";
+import { environmentStates } from "./review/state.js";
 import type { FileTree } from "./render/tree.js";
 import { findLeftovers, leftoverNote, removeLeftovers } from "./temp-files.js";
+import { localWarnings, renderTarget } from "./target.js";
 import { unifiedDiff } from "./text-diff.js";
+
+export type { Output, Print } from "./output.js";
 
 export interface ScaffoldOptions {
   dir: string;
@@ -41,6 +48,8 @@ export interface ScaffoldOptions {
   allowStorageChange?: readonly string[];
   /** --base REF: the committed revision the guards compare with (default HEAD). */
   base?: string;
+  /** --verbose: every file (and with dryRun every diff), not only the per-environment summary. */
+  verbose?: boolean;
 }
 
 export interface ScaffoldResult {
@@ -50,8 +59,6 @@ export interface ScaffoldResult {
   pushed?: boolean;
 }
 
-export type Print = (line: string) => void;
-
 /** Pure front half of the pipeline, shared with the diff command and the tests. */
 export async function renderFromConfig(configPath: string): Promise<{ tree: FileTree; model: ReturnType<typeof buildModel>; configText: string }> {
   const { config, text } = await loadConfig(configPath);
@@ -59,33 +66,39 @@ export async function renderFromConfig(configPath: string): Promise<{ tree: File
   return { tree: renderTree(model), model, configText: text };
 }
 
-/** A run that may write holds the repository's lock from reading the disk to the commit, so two runs never interleave. */
-export async function runScaffold(opts: ScaffoldOptions, print: Print): Promise<ScaffoldResult> {
-  const lock = opts.check || opts.dryRun ? undefined : await acquireLock(resolve(opts.dir), print);
+/**
+ * `print`: one function for every line, or an Output that sends warnings to stderr (the CLI's).
+ * A run that may write holds the repository's lock from reading the disk to the commit, so two runs never interleave.
+ */
+export async function runScaffold(opts: ScaffoldOptions, print: Print | Output): Promise<ScaffoldResult> {
+  const out = toOutput(print);
+  const lock = opts.check || opts.dryRun ? undefined : await acquireLock(resolve(opts.dir), out.warn);
   try {
-    return await scaffoldSteps(opts, print);
+    return await scaffoldSteps(opts, out);
   } finally {
     await lock?.release();
   }
 }
 
-async function scaffoldSteps(opts: ScaffoldOptions, print: Print): Promise<ScaffoldResult> {
+async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<ScaffoldResult> {
   const dir = resolve(opts.dir);
   const configPath = resolve(dir, opts.config ?? CONFIG_FILE);
-  const { tree, model } = await renderFromConfig(configPath);
-  for (const w of configWarnings(model.config)) print(`warning: ${formatProblem(w)}`);
+  const { tree, model, command } = await renderTarget(dir, configPath);
+  const configWarns = configWarnings(model.config);
+  for (const w of configWarns) out.warn(`warning: ${formatProblem(w)}`);
+  for (const line of localWarnings(dir, model)) out.warn(line);
   await checkGeneratedPaths(dir, [...GENERATED_TOP_FILES, ...tree.keys()], GENERATED_ROOTS);
   // Copies a killed run never renamed into place; only a run holding the lock may remove them.
   const leftovers = await findLeftovers(dir);
   if (leftovers.length && !opts.check && !opts.dryRun) await removeLeftovers(dir, leftovers);
-  if (leftovers.length) print(leftoverNote(leftovers, !opts.check && !opts.dryRun));
+  if (leftovers.length) out.warn(leftoverNote(leftovers, !opts.check && !opts.dryRun));
   const disk = await readDiskState(dir, tree);
   for (const p of leftovers) disk.generated.delete(p);
   const plan = planChanges(tree, disk, opts.force);
 
-  if (opts.check) return reportCheck(plan, print);
+  if (opts.check) return reportCheck(plan, out.info, command);
   // Risky changes against what is committed come first; those that would break a running cluster are refused.
-  const { warnings } = await checkGuards(
+  const { warnings: risks }: { warnings: Warning[] } = await checkGuards(
     { dir, model, workingTree: disk.generated, ...(opts.base !== undefined && { base: opts.base }), push: opts.push ?? false, ...(opts.branch !== undefined && { branch: opts.branch }) },
     {
       allowScaleDown: opts.allowScaleDown ?? false,
@@ -95,10 +108,12 @@ async function scaffoldSteps(opts: ScaffoldOptions, print: Print): Promise<Scaff
       allowStorageChange: opts.allowStorageChange ?? [],
     },
   );
-  for (const line of warningLines(warnings)) print(line);
+  for (const line of warningLines(risks)) out.warn(line);
+  const summary = (dryRun: boolean) => planSummary(plan, warningCounts(configWarns, risks), { dryRun, verbose: opts.verbose ?? false });
   if (opts.dryRun) {
-    printPlan(plan, print, "would ");
-    for (const c of plan.changes) print(unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path}`, newLabel: `b/${c.path}` }).trimEnd());
+    for (const line of summary(true)) out.info(line);
+    if (opts.verbose)
+      for (const c of plan.changes) out.info(unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path}`, newLabel: `b/${c.path}` }).trimEnd());
     return { exitCode: 0, plan };
   }
   if (plan.conflicts.length)
@@ -114,24 +129,23 @@ async function scaffoldSteps(opts: ScaffoldOptions, print: Print): Promise<Scaff
   if (git?.step?.switch) {
     const { switchBranch } = await import("./git.js");
     await switchBranch(git.repo, git.step);
-    print(`switched to ${git.step.create ? "new " : ""}branch ${git.step.name} (${git.step.from} is unchanged)`);
+    out.info(`switched to ${git.step.create ? "new " : ""}branch ${git.step.name} (${git.step.from} is unchanged)`);
   }
   const { applyPlan } = await import("./write.js");
   await applyPlan(dir, plan);
-  printPlan(plan, print, "");
+  for (const line of summary(false)) out.info(line);
 
   if (!git) return { exitCode: 0, plan };
   const { commitPaths, pushBranch } = await import("./git.js");
   const removed = plan.changes.filter((c) => c.kind === "removed").map((c) => c.path);
-  const firstScaffold = plan.changes.length > 0 && plan.changes.every((c) => c.kind === "added");
-  const id = await commitPaths(git.repo, present, removed, commitMessage(model, plan.changes, firstScaffold));
-  print(id ? `committed ${id}${git.branch ? ` on ${git.branch}` : ""}` : "nothing to commit: the generated tree is up to date");
+  const id = await commitPaths(git.repo, present, removed, commitMessage(model, plan.changes, committedFacts(disk.generated)));
+  out.info(id ? `committed ${id}${git.branch ? ` on ${git.branch}` : ""}` : "nothing to commit: the generated tree is up to date");
   const result: ScaffoldResult = { exitCode: 0, plan, ...(id && { commit: id }) };
   if (!opts.push || !git.branch) return result;
   // Also pushes a commit left behind by an earlier rejected push; an up-to-date branch pushes nothing.
-  const retry = `npm run scaffold -- ${opts.branch !== undefined ? `--branch ${git.branch} ` : ""}--push`;
+  const retry = `${command} ${opts.branch !== undefined ? `--branch ${git.branch} ` : ""}--push`;
   const pushed = (await pushBranch(git.repo, git.branch, retry)) === "pushed";
-  print(pushed ? `pushed ${git.branch} to origin` : `nothing to push: origin has ${git.branch} up to date`);
+  out.info(pushed ? `pushed ${git.branch} to origin` : `nothing to push: origin has ${git.branch} up to date`);
   return { ...result, pushed };
 }
 
@@ -166,19 +180,32 @@ async function gitPreflight(dir: string, plan: Plan, present: readonly string[],
   return { repo, step, branch };
 }
 
-function printPlan(plan: Plan, print: Print, verb: "would " | ""): void {
-  if (plan.changes.length === 0) {
-    print(`up to date: ${plan.unchanged} generated files match the config`);
-    return;
-  }
-  for (const c of plan.changes) print(`  ${verb}${c.kind === "added" ? "add" : c.kind === "changed" ? "update" : "remove"} ${c.path}`);
-  const count = (k: string) => plan.changes.filter((c) => c.kind === k).length;
-  print(`${verb ? "would write" : "wrote"}: ${count("added")} added, ${count("changed")} updated, ${count("removed")} removed, ${plan.unchanged} unchanged`);
+/** Warnings per environment: the config's (environments.<env>...) and the risky changes'. */
+function warningCounts(config: readonly Problem[], risks: readonly Warning[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const envs = [...config.map((w) => (w.path[0] === "environments" ? String(w.path[1]) : undefined)), ...risks.map((w) => w.environment)];
+  for (const env of envs) if (env !== undefined) out.set(env, (out.get(env) ?? 0) + 1);
+  return out;
+}
+
+/** What the commit title compares with: the environments as the generated files on disk describe them. */
+function committedFacts(generated: FileTree): Map<string, EnvFacts> {
+  return new Map(
+    [...environmentStates(generated)].map(([name, s]) => [
+      name,
+      {
+        ...(s.brokers !== undefined && { brokers: s.brokers }),
+        ...(s.image !== undefined && { image: s.image }),
+        ...(s.workload !== undefined && { workload: s.workload }),
+        ...(s.storage !== undefined && { storage: s.storage.size }),
+      },
+    ]),
+  );
 }
 
 const MAX_CHECK_DIFF_LINES = 200;
 
-function reportCheck(plan: Plan, print: Print): ScaffoldResult {
+function reportCheck(plan: Plan, print: (line: string) => void, command: string): ScaffoldResult {
   const drift = [...plan.changes.map((c) => ({ path: c.path, kind: c.kind })), ...plan.conflicts.map((path) => ({ path, kind: "hand-written" }))];
   if (drift.length === 0) {
     print(`up to date: ${plan.unchanged} generated files match the config`);
@@ -192,6 +219,6 @@ function reportCheck(plan: Plan, print: Print): ScaffoldResult {
     .filter((l) => l.length > 0);
   for (const l of lines.slice(0, MAX_CHECK_DIFF_LINES)) print(l);
   if (lines.length > MAX_CHECK_DIFF_LINES) print(`... ${lines.length - MAX_CHECK_DIFF_LINES} more diff lines`);
-  print("run `npm run scaffold` and commit the result");
+  print(`run \`${command.replace(/ --$/, "")}\` and commit the result`);
   return { exitCode: 1, plan };
 }

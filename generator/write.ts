@@ -18,8 +18,11 @@ export async function applyPlan(dir: string, plan: Plan): Promise<void> {
   const staged: { path: string; tmp: string }[] = [];
   // Several files in flight at a time (a fleet has thousands); every write settles before the clean-up looks at `staged`.
   let failure: { path: string; err: unknown } | undefined;
-  await mapLimit([...new Set(writes.map((c) => dirname(join(dir, c.path))))], FILE_CONCURRENCY, (d) =>
-    mkdir(d, { recursive: true }).catch((err: unknown) => void (failure ??= { path: d, err })),
+  // One mkdir per folder; a failure names the first file that needed it.
+  const folders = new Map<string, string>();
+  for (const c of writes) if (!folders.has(dirname(c.path))) folders.set(dirname(c.path), c.path);
+  await mapLimit([...folders], FILE_CONCURRENCY, ([folder, file]) =>
+    mkdir(join(dir, folder), { recursive: true }).catch((err: unknown) => void (failure ??= { path: file, err })),
   );
   await mapLimit(writes, FILE_CONCURRENCY, async (c) => {
     if (failure) return;

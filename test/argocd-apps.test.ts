@@ -5,7 +5,7 @@ import test from "ava";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { commitMessage } from "../generator/commit-message.js";
+import { commitMessage, factsOf } from "../generator/commit-message.js";
 import { ConfigError, formatProblem } from "../generator/errors.js";
 import type { FileTree } from "../generator/render/tree.js";
 import { namespacedKinds } from "../generator/render/argocd.js";
@@ -165,7 +165,7 @@ test("argocd.project default and Application name clashes are refused", (t) => {
 
 test("commit messages say how to bootstrap a new cluster folder and what to delete for a removed one", (t) => {
   const before = renderText(SEVERAL("https://git.example.com/acme/kafka.git"));
-  const first = commitMessage(before.model, [...before.tree.keys()].map((path) => ({ path, kind: "added" as const })), true);
+  const first = commitMessage(before.model, [...before.tree.keys()].map((path) => ({ path, kind: "added" as const })));
   t.regex(first, /^clusters\/edge: new; bootstrap it once with `kubectl apply -k clusters\/edge`$/m);
 
   // dev leaves the config and edge moves to shared: both folders disappear.
@@ -175,7 +175,7 @@ test("commit messages say how to bootstrap a new cluster folder and what to dele
     ...[...after.tree.keys()].filter((p) => !before.tree.has(p)).map((path) => ({ path, kind: "added" as const })),
     ...[...after.tree.keys()].filter((p) => before.tree.has(p) && before.tree.get(p) !== after.tree.get(p)).map((path) => ({ path, kind: "changed" as const })),
   ];
-  const message = commitMessage(after.model, changes, false);
+  const message = commitMessage(after.model, changes, factsOf(before.model));
   t.regex(message, /^clusters\/dev: removed; in its Argo CD delete by hand: kubectl -n gitops delete application kafka-apps-dev kafka-dev$/m);
   t.regex(message, /^clusters\/edge: removed; in its Argo CD delete by hand: kubectl -n gitops delete application kafka-apps-edge; edge moved to clusters\/shared \(if that is another Argo CD, delete kafka-edge here too\)$/m);
   t.regex(message, /^clusters\/shared: Argo CD objects changed$/m);

@@ -154,7 +154,7 @@ test("--branch commits on a new branch for a pull request; the original branch s
   t.is(await rev(dir, "kafka/prod-4-brokers~1"), main, "one commit on top of main");
   t.is((await git(dir, "rev-parse", "--abbrev-ref", "HEAD")).trim(), "kafka/prod-4-brokers");
   t.is((await git(dir, "rev-parse", "--abbrev-ref", "@{upstream}")).trim(), "origin/kafka/prod-4-brokers");
-  t.regex(await git(dir, "log", "-1", "--format=%s"), /^kafka-gitops: update prod/);
+  t.regex(await git(dir, "log", "-1", "--format=%s"), /^kafka: scale prod 3->4/);
 
   const before = await refs(remote);
   const again = await scaffold(dir, "--branch", "kafka/prod-4-brokers", "--push");
@@ -178,9 +178,9 @@ test("a rejected push exits 1, keeps the commit, and the printed recovery publis
   t.is(rejected.code, 1);
   t.regex(rejected.stderr, /push rejected: origin\/main has commits that this branch does not have/);
   t.regex(rejected.stderr, /nothing was forced/);
-  t.regex(rejected.stderr, /git pull --rebase origin main\n\s+npm run scaffold -- --push/);
+  t.regex(rejected.stderr, /git pull --rebase origin main\n\s+npx kafka-gitops scaffold --push/);
   t.is(await commitCount(dir), 2, "the local commit is kept");
-  t.regex(await git(dir, "log", "-1", "--format=%s"), /^kafka-gitops: update prod/);
+  t.regex(await git(dir, "log", "-1", "--format=%s"), /^kafka: scale prod 3->4/);
   t.is(await rev(remote, "main"), theirs, "origin was not overwritten");
 
   // The recovery the message prints.

@@ -23,7 +23,7 @@ test("first run writes and commits the tree; a second run commits nothing", asyn
   t.regex(first.stdout, /committed [0-9a-f]{7}/);
   t.is(await commitCount(dir), 1);
   const message = await git(dir, "log", "-1", "--format=%B");
-  t.regex(message, /^kafka-gitops: scaffold dev, prod\n/);
+  t.regex(message, /^kafka: add dev, prod\n/);
   t.regex(message, /prod: 3 brokers \(3 voters\), statefulset, apache\/kafka:4\.3\.1/);
   const files = (await git(dir, "show", "--name-only", "--format=", "HEAD")).trim().split("\n");
   t.true(files.includes("kafka-gitops.yaml"), "the config is committed with the tree");
@@ -43,7 +43,7 @@ test("a config change commits only what changed, with a message naming the envir
   const run = await scaffold(dir);
   t.is(run.code, 0, run.stderr);
   t.is(await commitCount(dir), 2);
-  t.is((await git(dir, "log", "-1", "--format=%s")).trim(), "kafka-gitops: update prod");
+  t.is((await git(dir, "log", "-1", "--format=%s")).trim(), "kafka: scale prod 3->4");
   const changed = (await git(dir, "show", "--name-only", "--format=", "HEAD")).trim().split("\n").sort();
   t.deepEqual(changed, ["kafka-gitops.yaml", "overlays/prod/README.md", "overlays/prod/kafka.env", "overlays/prod/kustomization.yaml"].filter((f) => changed.includes(f)));
   t.true(changed.includes("overlays/prod/kustomization.yaml"));
@@ -132,9 +132,9 @@ test("--check exits 1 on a stale or hand-edited tree and 0 on a clean one, writi
   t.regex(await readFile(file, "utf8"), /ENABLE=true/, "--check did not repair it");
 });
 
-test("--dry-run prints the changes and writes nothing", async (t) => {
+test("--dry-run --verbose prints every change with its diff and writes nothing", async (t) => {
   const dir = await tempRepo(CONFIG);
-  const run = await scaffold(dir, "--dry-run");
+  const run = await scaffold(dir, "--dry-run", "--verbose");
   t.is(run.code, 0);
   t.regex(run.stdout, /would add overlays\/prod\/kafka\.env/);
   t.regex(run.stdout, /^\+KAFKA_MIN_INSYNC_REPLICAS=2$/m);
@@ -191,7 +191,7 @@ test("warnings are printed but do not stop the scaffold", async (t) => {
   const dir = await tempRepo(CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 3, heap: 8g, resources: {requests: {memory: 9Gi}}}"));
   const run = await scaffold(dir);
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stdout, /^warning: environments\.prod\.heap: heap 8g is above 6g/m);
+  t.regex(run.stderr, /^warning: environments\.prod\.heap: heap 8g is above 6g/m);
   t.is(await commitCount(dir), 1);
 });
 
@@ -213,6 +213,6 @@ test("guards: a storage shrink is refused with nothing written; a drained scale-
   t.is(await commitCount(dir), 1);
   const allowed = await scaffold(dir, "--allow-scale-down");
   t.is(allowed.code, 0, allowed.stderr);
-  t.regex(allowed.stdout, /warning: prod: brokers decrease from 4 to 3/, "still explained when allowed");
+  t.regex(allowed.stderr, /warning: prod: brokers decrease from 4 to 3/, "still explained when allowed");
   t.is(await commitCount(dir), 2);
 });

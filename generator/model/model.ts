@@ -82,6 +82,8 @@ function fixedSettings(): Settings {
     "listener.security.protocol.map": `${listenerNames.client}:PLAINTEXT,${listenerNames.controller}:PLAINTEXT`,
     "inter.broker.listener.name": listenerNames.client,
     "log.dirs": LOG_DIR,
+    // Where the KRaft metadata log lives is decided here, not by the first entry of log.dirs: the probes read it.
+    "metadata.log.dir": LOG_DIR,
     // Topics are created on purpose (IaC or the admin tools), never by a typo in a producer.
     "auto.create.topics.enable": "false",
   };

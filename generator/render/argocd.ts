@@ -61,7 +61,8 @@ function localeOrder(a: string, b: string): number {
 // about five minutes; after that Argo CD waits for the next commit or a manual sync.
 const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } };
 
-export function renderClusters(model: Model): Array<[string, string]> {
+/** `repoPath`: the target directory inside its repository ("" or "platform/kafka/"); every path Argo CD reads starts there. */
+export function renderClusters(model: Model, repoPath = ""): Array<[string, string]> {
   const clusters = [...new Set(model.environments.map((em) => em.env.cluster))].sort();
   const projects = yamlFile(appProjects(model), [
     "Identical in every clusters/* folder: folders applied to one Argo CD never disagree about them.",
@@ -87,7 +88,7 @@ export function renderClusters(model: Model): Array<[string, string]> {
       [`${dir}/${clusterFiles.projects}`, projects],
       [
         `${dir}/${clusterFiles.root}`,
-        yamlFile([rootApplication(model, cluster)], [
+        yamlFile([rootApplication(model, cluster, repoPath)], [
           `App of apps: syncs ${dir} (this file included), so Application changes need no kubectl.`,
           "prune: an environment removed from kafka-gitops.yaml loses its Application, which deletes nothing in the environment (see app-*.yaml).",
           "No selfHeal: a hand edit to an Application (pausing auto-sync during an incident) holds until the next commit, and two",
@@ -97,7 +98,7 @@ export function renderClusters(model: Model): Array<[string, string]> {
       ],
       ...envs.map((em): [string, string] => [
         `${dir}/${clusterFiles.application(em.env.name)}`,
-        yamlFile([environmentApplication(model, em)], [
+        yamlFile([environmentApplication(model, em, repoPath)], [
           `Environment ${em.env.name}: ${dirs.overlay(em.env.name)} -> ${em.env.server}, namespace ${em.env.namespace}. ${syncText(em)}`,
           "No resources-finalizer.argocd.argoproj.io, on purpose: deleting this Application (by hand, or through the root",
           "Application when the environment leaves the config) deletes nothing in the cluster. Kafka keeps running unmanaged and",
@@ -169,10 +170,10 @@ function appProjects(model: Model) {
   ];
 }
 
-function rootApplication(model: Model, cluster: string) {
+function rootApplication(model: Model, cluster: string, repoPath: string) {
   const { repo, argocd } = model.config;
   const names = argoNames(model.kafkaName, argocd.project);
-  const path = dirs.cluster(cluster);
+  const path = repoPath + dirs.cluster(cluster);
   return {
     apiVersion: API_VERSION,
     kind: "Application",
@@ -186,17 +187,17 @@ function rootApplication(model: Model, cluster: string) {
   };
 }
 
-function environmentApplication(model: Model, em: EnvironmentModel) {
+function environmentApplication(model: Model, em: EnvironmentModel, repoPath: string) {
   const { repo, argocd } = model.config;
   const { env } = em;
   const { automated, prune, selfHeal } = env.sync;
-  const path = dirs.overlay(env.name);
+  const path = repoPath + dirs.overlay(env.name);
   return {
     apiVersion: API_VERSION,
     kind: "Application",
     metadata: metadata(model, argoNames(model.kafkaName, argocd.project).application(env.name), APPLICATION_WAVE, {
       labels: { [labels.environment]: env.name },
-      annotations: { [annotations.argoManifestGeneratePaths]: `/${path};/${dirs.base}` },
+      annotations: { [annotations.argoManifestGeneratePaths]: `/${path};/${repoPath}${dirs.base}` },
     }),
     spec: {
       project: argocd.project,

@@ -1,10 +1,11 @@
 // base/: what every environment shares. base/common holds the cluster-wide
 // Services, PDB and Kafka settings; base/image pins the image once;
 // base/<variant> adds the workload objects of one workload and topology.
-import { dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
+import { dirs, labels as labelKeys, MANAGED_BY, PROBE_SCRIPT, ports } from "../layout.js";
 import type { Model } from "../model/model.js";
 import { envNameFor } from "../kafka-keys.js";
-import { envFile, yamlFile } from "./files.js";
+import { envFile, hashCommentFile, yamlFile } from "./files.js";
+import { probeScript } from "./probes.js";
 import { COMPONENT, imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels } from "./pod.js";
 import { renderDeploymentBase } from "./deployment.js";
@@ -77,15 +78,13 @@ function renderCommon(model: Model): Array<[string, string]> {
     metadata: metadata(model, names.pdb),
     spec: { maxUnavailable: 1, selector: { matchLabels: clusterLabels(model) } },
   };
+  const generatorOptions = { labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } };
   const kustomization = {
     ...KUSTOMIZATION,
     resources: ["services.yaml", "pod-disruption-budget.yaml"],
     configMapGenerator: [
-      {
-        name: names.config,
-        envs: ["kafka.env"],
-        options: { labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } },
-      },
+      { name: names.config, envs: ["kafka.env"], options: generatorOptions },
+      { name: names.probes, files: [PROBE_SCRIPT], options: generatorOptions },
     ],
   };
   return [
@@ -95,6 +94,13 @@ function renderCommon(model: Model): Array<[string, string]> {
       yamlFile(services, [
         `${names.headless}: stable DNS name per node (<pod>.${names.headless}.<namespace>.svc) for the quorum and advertised listeners.`,
         `${names.bootstrap}: the address clients bootstrap from (${names.bootstrap}.<namespace>.svc:${ports.client.port}).`,
+      ]),
+    ],
+    [
+      `${dir}/${PROBE_SCRIPT}`,
+      hashCommentFile(probeScript(), [
+        "Startup, readiness and liveness probes of every Kafka node, run with bash: probe.sh startup|readiness|liveness.",
+        "startup = caught up (every partition of this node in sync), readiness = serving, liveness = alive.",
       ]),
     ],
     [`${dir}/pod-disruption-budget.yaml`, yamlFile([pdb], ["At most one Kafka node down at a time during voluntary disruptions (drains, upgrades)."])],

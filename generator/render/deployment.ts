@@ -6,6 +6,7 @@ import { annotations, CONTAINER_NAME, DATA_VOLUME, dirs, labels as labelKeys, MA
 import type { EnvironmentModel, Model, NodeGroup, Role } from "../model/model.js";
 import { nodeHost, nodeIds, podName } from "../model/model.js";
 import { yamlFile } from "./files.js";
+import { deploymentWave, MIN_READY_SECONDS, waveAnnotation } from "./rollout.js";
 import { COMPONENT } from "./kustomization.js";
 import { clusterLabels, containerPorts, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
 
@@ -25,9 +26,10 @@ export function renderDeploymentBase(model: Model): Array<[string, string]> {
     spec: {
       // Two pods with one node.id and one ReadWriteOnce volume must never run at once: stop the old pod before starting the new one.
       strategy: { type: "Recreate" },
+      minReadySeconds: MIN_READY_SECONDS,
       template: {
         // Each node declares its own ports: combined and broker-only nodes listen on different ones.
-        spec: kafkaPodSpec(model, { roles, env: [], configMapName: model.names.config, image: model.image.name, ports: false }),
+        spec: kafkaPodSpec(model, { roles, env: [], configMapName: model.names.config, probesConfigMapName: model.names.probes, image: model.image.name, ports: false }),
       },
     },
   });
@@ -74,7 +76,7 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
   const deployment = {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name, labels: metaLabels },
+    metadata: { name, labels: metaLabels, annotations: waveAnnotation(deploymentWave(id)) },
     spec: {
       replicas: 1,
       selector: { matchLabels: nodeSelector },

@@ -1,13 +1,14 @@
 // overlays/<env>/: only what differs per environment. A change to one
 // environment shows up only under its own folder.
 import type { NodeSizing } from "../config/schema.js";
-import { annotations, CONTAINER_NAME, dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
+import { annotations, CONTAINER_NAME, dirs, LOCAL_DIR, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
 import type { EnvironmentModel, Model, Role, Settings } from "../model/model.js";
 import { settingsToEnv } from "./base.js";
 import { renderBrokerFiles } from "./deployment.js";
 import { envFile, yamlFile } from "./files.js";
 import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels, spreadLabels } from "./pod.js";
+import { startupFailureThreshold } from "./probes.js";
 import { volumeClaimTemplate } from "./statefulset.js";
 
 /** Settings the overlay must add or override on top of base/common/kafka.env. */
@@ -17,7 +18,13 @@ export function overlaySettings(model: Model, em: EnvironmentModel): Settings {
   return out;
 }
 
-export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string, string]> {
+/**
+ * `withLocal`: overlays/<env>/local/ exists with a kustomization, so the overlay lists it
+ * as the last component. A Component, not a resource folder: its patches act on the
+ * generated objects (a resource folder's patches only reach its own files), and its
+ * objects get the overlay's namespace and labels like every generated one.
+ */
+export function renderOverlay(model: Model, em: EnvironmentModel, withLocal = false): Array<[string, string]> {
   const { env } = em;
   const dir = dirs.overlay(env.name);
   const workload = em.base === "deployment-per-broker" ? deploymentOverlay(model, em) : statefulSetOverlay(model, em);
@@ -26,7 +33,7 @@ export function renderOverlay(model: Model, em: EnvironmentModel): Array<[string
     namespace: env.namespace,
     resources: [...workload.resources, "namespace.yaml", "network-policy.yaml", ...workload.files.filter(([p]) => p.startsWith("brokers/")).map(([p]) => p)],
     // The workload component patches the per-node Deployments first; the image component then pins the image it set.
-    components: [...workload.components, `../../${dirs.image}`],
+    components: [...workload.components, `../../${dirs.image}`, ...(withLocal ? [LOCAL_DIR] : [])],
     labels: [{ pairs: { [labelKeys.environment]: env.name }, includeSelectors: false }],
     ...(env.image !== model.config.kafka.image && { images: [imageEntry(model.image.name, em.image)] }),
     ...workload.kustomization,
@@ -161,6 +168,8 @@ function podSettings(model: Model, em: EnvironmentModel, sizing: NodeSizing, rol
         name: CONTAINER_NAME,
         env: [{ name: "KAFKA_HEAP_OPTS", value: `-Xmx${sizing.heap} -Xms${sizing.heap}` }],
         resources: { requests: sizing.resources.requests, limits: sizing.resources.limits },
+        // More data takes longer to recover after an unclean stop; the startup probe waits that long before giving up.
+        startupProbe: { failureThreshold: startupFailureThreshold(sizing.storage.size) },
       },
     ],
   };

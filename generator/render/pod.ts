@@ -1,6 +1,7 @@
 // The Kafka pod every workload runs: container, env wiring, probes and the
 // security context. Workload renderers wrap it in a StatefulSet or Deployment.
-import { CONTAINER_NAME, DATA_MOUNT, DATA_VOLUME, labels as labelKeys, listenerNames, ports } from "../layout.js";
+import { CONTAINER_NAME, DATA_MOUNT, DATA_VOLUME, labels as labelKeys, listenerNames, PROBE_MOUNT, PROBE_VOLUME, ports } from "../layout.js";
+import { kafkaProbes } from "./probes.js";
 import type { Model, Role } from "../model/model.js";
 
 export type EnvVar = { name: string; value: string } | { name: string; valueFrom: unknown };
@@ -55,14 +56,22 @@ export interface KafkaPodOptions {
   roles: readonly Role[];
   env: EnvVar[];
   configMapName: string;
+  probesConfigMapName: string;
   image: string;
   /** Off where the shared pod serves nodes of different roles: each node then declares its own ports. */
   ports?: boolean;
 }
 
+/**
+ * The apache/kafka image always sets KAFKA_JVM_PERFORMANCE_OPTS, so kafka-run-class.sh's G1 defaults never
+ * apply and the JVM picks its collector by the pod's size: SerialGC under 2 CPUs or 1792 MiB. Kafka's own
+ * defaults are spelled out instead; on an OutOfMemoryError the JVM exits so Kubernetes restarts the node.
+ */
+export const JVM_PERFORMANCE_OPTS =
+  "-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true";
+
 /** Pod spec shared by every Kafka node of a workload; the caller adds labels, per-node env and volumes. */
 export function kafkaPodSpec(model: Model, o: KafkaPodOptions) {
-  const probePort = o.roles.includes("broker") ? ports.client.name : ports.controller.name;
   const spreadSelector = { matchLabels: spreadLabels(model, o.roles) };
   return {
     // Services in the namespace would otherwise inject KAFKA_*_PORT variables that the image turns into bogus properties.
@@ -93,15 +102,16 @@ export function kafkaPodSpec(model: Model, o: KafkaPodOptions) {
         name: CONTAINER_NAME,
         image: o.image,
         ...(o.ports !== false && { ports: containerPorts(o.roles) }),
-        ...(o.env.length > 0 && { env: o.env }),
+        env: [{ name: "KAFKA_JVM_PERFORMANCE_OPTS", value: JVM_PERFORMANCE_OPTS }, ...o.env],
         envFrom: [{ configMapRef: { name: o.configMapName } }],
         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-        // Recovering logs after an unclean stop can take minutes; the startup budget (10 min) keeps liveness from killing it meanwhile.
-        startupProbe: { tcpSocket: { port: probePort }, periodSeconds: 10, failureThreshold: 60 },
-        readinessProbe: { tcpSocket: { port: probePort }, periodSeconds: 10, failureThreshold: 3 },
-        livenessProbe: { tcpSocket: { port: probePort }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-        volumeMounts: [{ name: DATA_VOLUME, mountPath: DATA_MOUNT }],
+        ...kafkaProbes(),
+        volumeMounts: [
+          { name: DATA_VOLUME, mountPath: DATA_MOUNT },
+          { name: PROBE_VOLUME, mountPath: PROBE_MOUNT, readOnly: true },
+        ],
       },
     ],
+    volumes: [{ name: PROBE_VOLUME, configMap: { name: o.probesConfigMapName } }],
   };
 }

@@ -4,6 +4,7 @@
 import { DATA_VOLUME, labels as labelKeys, MANAGED_BY } from "../layout.js";
 import type { BaseVariant, Model, NodeGroup } from "../model/model.js";
 import { yamlFile } from "./files.js";
+import { MIN_READY_SECONDS, statefulSetWave, waveAnnotation } from "./rollout.js";
 import { clusterLabels, fieldRef, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
 
 export function renderStatefulSets(model: Model, base: BaseVariant): Array<[string, string]> {
@@ -30,7 +31,7 @@ function statefulSet(model: Model, group: NodeGroup) {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: { name: group.name, labels: { ...selector, [labelKeys.managedBy]: MANAGED_BY } },
+    metadata: { name: group.name, labels: { ...selector, [labelKeys.managedBy]: MANAGED_BY }, annotations: waveAnnotation(statefulSetWave(group)) },
     spec: {
       serviceName: names.headless,
       // OrderedReady would deadlock: pod 0 only becomes ready once a quorum of its peers runs.
@@ -39,7 +40,9 @@ function statefulSet(model: Model, group: NodeGroup) {
       selector: { matchLabels: selector },
       // Volumes outlive the StatefulSet and scale-downs: data is only deleted by a person.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      // One pod at a time, highest ordinal first; the next waits until this one is Ready (caught up) for MIN_READY_SECONDS.
       updateStrategy: { type: "RollingUpdate" },
+      minReadySeconds: MIN_READY_SECONDS,
       template: {
         metadata: { labels: podLabels },
         spec: kafkaPodSpec(model, {
@@ -56,6 +59,7 @@ function statefulSet(model: Model, group: NodeGroup) {
             ),
           ],
           configMapName: names.config,
+          probesConfigMapName: names.probes,
           image: model.image.name,
         }),
       },

@@ -15,7 +15,8 @@ type Template = (data: unknown) => string;
 let handlebars: HandlebarsModule | undefined;
 const compiled = new Map<string, Template>();
 
-function templatesDir(): string {
+/** generator/templates of the package (works from generator/, dist/generator/ and an installed tarball). */
+export function templatesDir(): string {
   return join(packageRoot(), "generator", "templates");
 }
 
@@ -38,10 +39,6 @@ function instance(): HandlebarsModule {
   return handlebars;
 }
 
-let compilations = 0;
-/** How many templates were compiled in this process (each should be compiled once). */
-export const templateCompilations = (): number => compilations;
-
 /**
  * Renders generator/templates/<name>.hbs. Templates produce Markdown, so nothing
  * is HTML-escaped; the `code` and `cell` helpers quote values where needed.
@@ -52,7 +49,6 @@ export function renderTemplate(name: string, data: unknown): string {
   if (!template) {
     const source = readFileSync(join(templatesDir(), `${name}.hbs`), "utf8");
     template = instance().compile(source, { noEscape: true, strict: true });
-    compilations++;
     compiled.set(name, template);
   }
   return template(data);

@@ -25,6 +25,8 @@ export interface DiffOptions {
   maxBytes: number;
   /** Print the short pull-request summary instead of the rendered diff. */
   summary: boolean;
+  /** The new side, when it is not the working tree as it is (see diff-command.ts: the config's tree, rendered in memory). */
+  working?: FileTree;
 }
 
 export type Print = (text: string) => void;
@@ -148,7 +150,7 @@ export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCo
   if (!isDir) throw new UserError(`--dir ${dir} is not a directory: pass the repository's root folder`);
   const kubectl = opts.summary ? undefined : findKubectl();
   if (!opts.summary && kubectl === undefined) throw new UserError(KUBECTL_MISSING);
-  const [revision, working] = await Promise.all([readRevision(dir, opts.base), readWorkingTree(dir)]);
+  const [revision, working] = await Promise.all([readRevision(dir, opts.base), opts.working ?? readWorkingTree(dir)]);
   const from = revision.commit === undefined ? `${opts.base} (no commits yet)` : opts.base === revision.commit ? opts.base : `${opts.base} (${revision.commit})`;
 
   const parsedBefore = parseEnvironmentStates(generatedOnly(revision.files));
