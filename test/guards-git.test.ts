@@ -152,7 +152,7 @@ test("a rename keeps its volumes only with its identity pinned; the messages say
   await writeFile(join(dir, "kafka-gitops.yaml"), renamed(`{brokers: 3, namespace: kafka-prod, clusterId: ${id}}`));
   const pinned = await scaffold(dir);
   t.is(pinned.code, 0, pinned.stderr);
-  t.regex(pinned.stdout, /warning: production: environment prod is renamed to production: it keeps namespace kafka-prod/);
+  t.regex(pinned.stderr + pinned.stdout, /warning: production: environment prod is renamed to production: it keeps namespace kafka-prod/);
 });
 
 test("a failure reading a path is one clear message naming it, without a stack trace unless --debug", async (t) => {

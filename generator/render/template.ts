@@ -39,6 +39,10 @@ function instance(): HandlebarsModule {
   return handlebars;
 }
 
+let compilations = 0;
+/** How many templates were compiled in this process (each should be compiled once). */
+export const templateCompilations = (): number => compilations;
+
 /**
  * Renders generator/templates/<name>.hbs. Templates produce Markdown, so nothing
  * is HTML-escaped; the `code` and `cell` helpers quote values where needed.
@@ -49,6 +53,7 @@ export function renderTemplate(name: string, data: unknown): string {
   if (!template) {
     const source = readFileSync(join(templatesDir(), `${name}.hbs`), "utf8");
     template = instance().compile(source, { noEscape: true, strict: true });
+    compilations++;
     compiled.set(name, template);
   }
   return template(data);
