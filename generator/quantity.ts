@@ -133,10 +133,10 @@ const TIB = 1024 * GIB;
  * Upper bounds far above any real node or volume: a larger value is a unit
  * mistake (`Ei` for `Gi`, a stray exponent) that would leave pods Pending.
  */
-const MAX: Readonly<Record<QuantityKind, { value: number; text: string; what: string }>> = {
-  cpu: { value: 1024, text: "1024", what: "CPUs, more than any node has" },
-  memory: { value: 16 * TIB, text: "16Ti", what: "of memory, more than any node has" },
-  storage: { value: 1024 * TIB, text: "1Pi", what: "for one volume" },
+const MAX: Readonly<Record<QuantityKind, { value: number; text: string; what: string; units: string }>> = {
+  cpu: { value: 1024, text: "1024", what: "CPUs, more than any node has", units: 'CPUs are counted in cores, "250m" is a quarter of one' },
+  memory: { value: 16 * TIB, text: "16Ti", what: "of memory, more than any node has", units: "e.g. Gi, not Ei or Pi" },
+  storage: { value: 1024 * TIB, text: "1Pi", what: "for one volume", units: "e.g. Gi or Ti, not Ei or Pi" },
 };
 
 /**
@@ -154,7 +154,7 @@ export function quantityProblem(s: string, kind: QuantityKind): string | undefin
   }
   if (value <= 0) return "must be greater than zero";
   const max = MAX[kind];
-  if (value > max.value) return `is above ${max.text} ${max.what}; check the unit (e.g. Gi, not Ei or Pi)`;
+  if (value > max.value) return `is above ${max.text} ${max.what}; check the unit (${max.units})`;
   if (kind === "cpu") {
     // Kubernetes keeps CPU in thousandths of a core ("1m"); anything finer is refused or rounded.
     if (!Number.isInteger(Math.round(value * 1e9) / 1e6)) return 'is finer than 1m (a thousandth of a CPU), the smallest CPU unit Kubernetes keeps; write e.g. "1m" or "250m"';

@@ -129,7 +129,14 @@ export function parseYaml(text: string): ParsedYaml {
   // Configs are read as YAML 1.2 (what editors and the yaml-language-server assume): `yes` stays a string.
   // uniqueKeys is off because the library compares each key with every earlier key of its map
   // (quadratic: minutes for 40,000 keys); duplicateKeys below does the same check in one pass.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  } catch (err) {
+    return { ok: false, problems: [{ message: loadFailure(err) }] };
+  }
+  // Absurd nesting exhausts the parser's stack at a place that depends on the stack size: one problem, no position.
+  if (doc.errors.some((e) => /call stack/i.test(e.message))) return { ok: false, problems: [{ message: NESTED_TOO_DEEPLY }] };
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -147,13 +154,22 @@ export function parseYaml(text: string): ParsedYaml {
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (err) {
-    // The library throws a ReferenceError when aliases would expand beyond maxAliasCount.
-    if (!(err instanceof ReferenceError)) throw err;
-    return {
-      ok: false,
-      problems: [{ message: `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies; write the repeated values out instead of nesting aliases` }],
-    };
+    return { ok: false, problems: [{ message: loadFailure(err) }] };
   }
+}
+
+const NESTED_TOO_DEEPLY = "the YAML is nested too deeply to read; a config is a few levels deep";
+
+/** The library reports alias and merge problems, and stack exhaustion on absurd nesting, by throwing. */
+function loadFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof RangeError) return NESTED_TOO_DEEPLY;
+  if (/excessive alias count/i.test(message))
+    return `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies; write the repeated values out instead of nesting aliases`;
+  const unresolved = /unresolved alias.*: (.*)$/i.exec(message);
+  if (unresolved) return `the alias *${unresolved[1]} has no anchor &${unresolved[1]} before it; define the anchor first (YAML reads top to bottom) or write the value out`;
+  if (/merge sources/i.test(message)) return 'a "<<" merge key needs a mapping or an alias of one, e.g. "<<: *defaults"; fix the value after "<<:"';
+  throw err;
 }
 
 /** Keys that appear twice in one mapping, in one pass over the document (aliases are not followed). */

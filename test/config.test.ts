@@ -1,14 +1,14 @@
 // The config contract: valid configs resolve to the documented defaults, and
 // invalid ones produce exactly these messages (all problems at once).
 import test from "ava";
-import { parseConfig } from "../generator/config/load.js";
+import { configText, parseConfig } from "../generator/config/load.js";
 import { ConfigError, formatProblem } from "../generator/errors.js";
 
-import { INVALID_CONFIGS, REPO } from "./support/invalid-configs.js";
+import { HOSTILE_CONFIGS, INVALID_CONFIGS, REPO } from "./support/invalid-configs.js";
 
-function problems(text: string): string[] {
+function problems(text: string | Uint8Array): string[] {
   try {
-    parseConfig(text, "kafka-gitops.yaml");
+    parseConfig(typeof text === "string" ? text : configText(text, "kafka-gitops.yaml"), "kafka-gitops.yaml");
   } catch (err) {
     if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
@@ -74,4 +74,4 @@ test("every repo.url form Git and Argo CD use is accepted", (t) => {
     t.deepEqual(problems(`repo: {url: "${url}"}\nenvironments:\n  dev: {}\n`), [], url);
 });
 
-for (const [name, text, expected] of INVALID_CONFIGS) test(`rejects: ${name}`, (t) => t.deepEqual(problems(text), expected));
+for (const [name, text, expected] of [...INVALID_CONFIGS, ...HOSTILE_CONFIGS]) test(`rejects: ${name}`, (t) => t.deepEqual(problems(text), expected));

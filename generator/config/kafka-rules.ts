@@ -126,7 +126,8 @@ export function settingProblems(data: unknown): Problem[] {
 }
 
 function unknownKeyMessage(key: string, target: Target, suggest: boolean): string {
-  const newer = KEY_LINES.filter((l) => l > target.keys.line && brokerKeys(l).keys.has(key))[0];
+  // KEY_LINES is oldest first, so the lines after this one are the newer releases.
+  const newer = KEY_LINES.slice(KEY_LINES.indexOf(target.keys.line as (typeof KEY_LINES)[number]) + 1).find((l) => brokerKeys(l).keys.has(key));
   if (newer) return `is not a broker setting of ${versionText(target)}; Kafka ${newer} added it: upgrade the image or remove it`;
   const close = suggest ? closest(key, target.keys.keys.keys(), 3) : undefined;
   return `is not a broker setting of ${versionText(target)}; ${close ? `did you mean "${close}"?` : "check the name"} (Kafka's keys: ${KEY_FILES}/${target.keys.line}.json)`;

@@ -34,14 +34,14 @@ export function configText(bytes: Uint8Array, file: string): string {
         path: [],
         line: decoded.line,
         column: decoded.column,
-        message: `the config is not valid UTF-8 (byte offset ${decoded.offset}: ${decoded.bytes}${decoded.hint}); save it as UTF-8`,
+        message: `the config is not valid UTF-8 (byte ${decoded.bytes} at byte offset ${decoded.offset}${decoded.hint}); save it as UTF-8`,
       },
     ]);
   return decoded.text;
 }
 
 function tooLarge(size: number): string {
-  return `the config file is ${(size / 1024 / 1024).toFixed(1)} MiB, above the limit of ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (a config of 200 environments is about 100 KiB); check that this is the right file`;
+  return `the config file has ${size} bytes, more than the limit of ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (a config of 200 environments is about 100 KiB); check that this is the right file`;
 }
 
 export async function loadConfig(file: string): Promise<{ config: Config; text: string }> {

@@ -14,13 +14,13 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u
 const NAMES: Readonly<Record<number, string>> = {
   0x00: "NUL",
   0x09: "tab",
-  0x0a: "line feed (newline)",
+  0x0a: "newline",
   0x0b: "vertical tab",
   0x0c: "form feed",
   0x0d: "carriage return",
-  0x1b: "escape",
+  0x1b: "escape character",
   0x7f: "delete",
-  0x85: "next line (NEL)",
+  0x85: "next-line character",
   0x2028: "line separator",
   0x2029: "paragraph separator",
   0xfeff: "byte order mark",
@@ -30,7 +30,7 @@ export function describeCharacter(ch: string): string {
   const code = ch.codePointAt(0)!;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
   const name = NAMES[code] ?? (code >= 0x202a ? "bidirectional control" : "control character");
-  return `a ${name} (${hex})`;
+  return `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name} (${hex})`;
 }
 
 /** The first character no config string may contain, or undefined. */

@@ -19,7 +19,7 @@ export function decodeUtf8(bytes: Uint8Array): Decoded {
         line++;
         lineStart = i + 1;
       }
-    const shown = [...bytes.subarray(offset, offset + 4)].map((b) => `0x${b.toString(16).toUpperCase().padStart(2, "0")}`).join(" ");
+    const shown = `0x${(bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0")}`;
     const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
     return { ok: false, offset, line, column: offset - lineStart + 1, bytes: shown, hint: utf16 ? "; the file looks like UTF-16" : "" };
   }

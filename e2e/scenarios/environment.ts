@@ -1,0 +1,107 @@
+// One environment under test: its rendered objects and the facts the scenarios check against.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { renderOverlay, type KObject } from "../runner/objects.js";
+import { must } from "../runner/sh.js";
+
+export interface EnvUnderTest {
+  dir: string;
+  name: string;
+  objects: KObject[];
+  namespace: string;
+  image: string;
+  bootstrap: string;
+  clusterId: string;
+  voters: number[];
+  brokers: number[];
+  offsetsRf: number;
+  minIsr: number;
+  workload: "statefulset" | "deployment-per-broker";
+  readme: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function envValue(container: any, name: string): string | undefined {
+  return container.env?.find((e: { name: string }) => e.name === name)?.value;
+}
+
+export function describeEnv(dir: string, name: string, objects: KObject[]): EnvUnderTest {
+  const ns = objects.find((o) => o.kind === "Namespace")?.metadata.name;
+  const cm = objects.find((o) => o.kind === "ConfigMap" && o.data?.CLUSTER_ID);
+  if (!ns || !cm?.data) throw new Error(`overlays/${name}: no Namespace or Kafka ConfigMap in the rendered objects`);
+  const voters = (cm.data.KAFKA_CONTROLLER_QUORUM_VOTERS ?? "").split(",").map((v) => Number(v.split("@")[0]));
+  const brokers: number[] = [];
+  let image = "";
+  let workload: EnvUnderTest["workload"] = "statefulset";
+  for (const o of objects) {
+    const c = o.spec?.template?.spec?.containers?.[0];
+    if (!c) continue;
+    image = c.image;
+    const roles = envValue(c, "KAFKA_PROCESS_ROLES") ?? "";
+    if (o.kind === "StatefulSet") {
+      const start = o.spec.ordinals?.start ?? 0;
+      if (roles.includes("broker")) for (let i = 0; i < (o.spec.replicas ?? 1); i++) brokers.push(start + i);
+    } else if (o.kind === "Deployment") {
+      workload = "deployment-per-broker";
+      if (roles.includes("broker")) brokers.push(Number(envValue(c, "KAFKA_NODE_ID")));
+    }
+  }
+  const readme = readFileSync(join(dir, "overlays", name, "README.md"), "utf8");
+  const bootstrap = /bootstrap from\s+(\S+)/.exec(readme)?.[1];
+  if (!bootstrap) throw new Error(`overlays/${name}/README.md: no bootstrap address`);
+  return {
+    dir,
+    name,
+    objects,
+    namespace: ns,
+    image,
+    bootstrap,
+    clusterId: cm.data.CLUSTER_ID as string,
+    voters: voters.sort((a, b) => a - b),
+    brokers: brokers.sort((a, b) => a - b),
+    offsetsRf: Number(cm.data.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR ?? "1"),
+    minIsr: Number(cm.data.KAFKA_MIN_INSYNC_REPLICAS ?? "1"),
+    workload,
+    readme,
+  };
+}
+
+export async function loadEnv(dir: string, name: string): Promise<EnvUnderTest> {
+  return describeEnv(dir, name, await renderOverlay(dir, name));
+}
+
+const GENERATOR_CLI = new URL("../../generator/cli.js", import.meta.url).pathname;
+
+/**
+ * A temporary copy of the repository whose config is edited and re-scaffolded, as a person
+ * would do in a pull request; the scenario then applies what the edited overlay renders.
+ */
+export class ConfigCopy {
+  readonly dir: string;
+  constructor(src: string) {
+    this.dir = mkdtempSync(join(tmpdir(), "kgo-e2e-copy-"));
+    for (const f of ["kafka-gitops.yaml", "base", "overlays", "clusters"]) cpSync(join(src, f), join(this.dir, f), { recursive: true });
+  }
+
+  /** Sets `path` (e.g. ["environments","dev","brokers"]) in the config, keeping its comments. */
+  set(path: (string | number)[], value: unknown): void {
+    const file = join(this.dir, "kafka-gitops.yaml");
+    const doc = parseDocument(readFileSync(file, "utf8"));
+    doc.setIn(path, value);
+    writeFileSync(file, doc.toString());
+  }
+
+  get(path: (string | number)[]): unknown {
+    return parseDocument(readFileSync(join(this.dir, "kafka-gitops.yaml"), "utf8")).getIn(path);
+  }
+
+  async scaffold(): Promise<void> {
+    await must([process.execPath, GENERATOR_CLI, "scaffold", "--dir", this.dir, "--no-commit"]);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
