@@ -3,7 +3,7 @@
 // errors into exit codes. Heavy modules (zod, yaml, simple-git) are imported
 // only after the flags are known to be valid, so --help and usage errors are instant.
 import { parseArgs } from "node:util";
-import { UsageError, UserError } from "./errors.js";
+import { failureReport, UsageError } from "./errors.js";
 import { writer } from "./output.js";
 
 const HELP = `kafka-gitops: generate a Kustomize + Argo CD tree for Apache Kafka from one config file
@@ -29,9 +29,18 @@ Options of scaffold:
   --branch NAME   commit on branch NAME (created from the current commit when missing),
                   for a pull request; the branch you were on is left as it was
   --push          push the branch to origin after committing (sets its upstream; never forces)
+  --base REF      committed revision the guards compare with (default: HEAD); with --push
+                  the branch on origin it updates is compared too
   --allow-scale-down   allow fewer brokers (after moving their partitions away)
-  --allow-remove ENV   allow removing environment ENV (or moving it to another namespace);
-                       repeat for several
+  --allow-remove ENV   allow removing environment ENV
+  --allow-move ENV     allow another server, namespace or object names (kafka.name) for ENV:
+                       a new, empty cluster
+  --allow-identity-change ENV   allow another CLUSTER_ID, voter set, topology or node ids
+                       for ENV (only on empty volumes)
+  --allow-storage-change ENV    allow smaller volumes, another StorageClass or other claims
+                       for ENV (the old volumes' data is left behind)
+                       (the ENV flags repeat for several environments)
+  --debug         print the stack trace of a failure
   -h, --help      show this help
 
 Writes base/, overlays/<env>/, clusters/<cluster>/, kafka-gitops.schema.json and
@@ -45,12 +54,14 @@ push keeps the commit and prints how to publish it.
 
 Bootstrap Argo CD on a cluster, once: kubectl apply -k clusters/<cluster>
 
-Changes that would break a running cluster are refused (exit 1, nothing written):
-a changed voter set, topology or CLUSTER_ID, a smaller volume or another storage
-class, fewer brokers and a removed environment (the last two unless allowed above).
+Changes that would break a running cluster are refused (exit 1, nothing written),
+each unless its own flag above allows it (--force never does): a removed
+environment, another server, namespace or kafka.name, CLUSTER_ID, voter set,
+topology or node ids, fewer brokers, smaller volumes, another StorageClass or claim.
+They are compared with what is committed, not only with the working tree.
 
 Exit codes: 0 success (also: nothing to do), 1 invalid config, drift (--check),
-refused change or git failure, 2 bad usage.
+refused change, git or file failure, internal error, 2 bad usage.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -102,6 +113,10 @@ async function main(argv: string[]): Promise<number> {
         push: { type: "boolean", default: false },
         "allow-scale-down": { type: "boolean", default: false },
         "allow-remove": { type: "string", multiple: true, default: [] },
+        "allow-move": { type: "string", multiple: true, default: [] },
+        "allow-identity-change": { type: "string", multiple: true, default: [] },
+        "allow-storage-change": { type: "string", multiple: true, default: [] },
+        base: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -118,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
   const noCommit = values.check ? "--check" : values["dry-run"] ? "--dry-run" : !values.commit ? "--no-commit" : "";
   if (gitFlags && noCommit) throw new UsageError(`${gitFlags} act${gitFlags.includes(" and ") ? "" : "s"} on a commit, which ${noCommit} does not make`);
   if (values.branch === "") throw new UsageError("--branch needs a name, e.g. --branch kafka/prod-4-brokers");
+  if (values.base !== undefined && (values.base === "" || values.base.startsWith("-"))) throw new UsageError("--base needs a git revision, e.g. --base origin/main");
 
   const { runScaffold } = await import("./scaffold.js");
   const result = await runScaffold(
@@ -132,7 +148,11 @@ async function main(argv: string[]): Promise<number> {
       push: values.push,
       allowScaleDown: values["allow-scale-down"],
       allowRemove: values["allow-remove"],
+      allowMove: values["allow-move"],
+      allowIdentityChange: values["allow-identity-change"],
+      allowStorageChange: values["allow-storage-change"],
       verbose: values.verbose,
+      ...(values.base !== undefined && { base: values.base }),
     },
     (await import("./output.js")).terminalOutput(),
   );
@@ -156,17 +176,16 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-main(process.argv.slice(2)).then(
+// --debug works with every command: it only adds the stack trace to a failure.
+const args = process.argv.slice(2);
+const debug = args.includes("--debug");
+main(args.filter((a) => a !== "--debug")).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UserError) {
-      writer(process.stderr)(`error: ${err.message}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      process.stderr.write(`internal error (a bug in kafka-gitops, please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
-      process.exitCode = 1;
-    }
+    const { text, exitCode } = failureReport(err, debug);
+    writer(process.stderr)(text);
+    process.exitCode = exitCode;
   },
 );

@@ -7,6 +7,7 @@ import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
 import { parseGeneratedList } from "./generated-list.js";
 import { GENERATED_LIST, GENERATED_MARKER, GENERATED_ROOTS, GENERATED_TOP_FILES, isLocalPath } from "./layout.js";
 import type { FileTree } from "./render/tree.js";
+import { withPath } from "./errors.js";
 
 export interface DiskState {
   /** Files the generator wrote earlier: path -> text. */
@@ -26,7 +27,7 @@ async function readText(path: string): Promise<string | undefined> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
-    throw err;
+    throw withPath(err, path);
   }
 }
 

@@ -59,3 +59,48 @@ export class ConfigError extends UserError {
 }
 
 export class GitError extends UserError {}
+
+/** A file-system error that names its file: Node leaves the path out of some (EISDIR from a read). */
+export function withPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e === "object" && e !== null && typeof e.code === "string" && e.path === undefined) e.path = path;
+  return err;
+}
+
+/** What the file system says, in words a user can act on. */
+const FS_REASONS: Record<string, string> = {
+  EACCES: "permission denied: fix the file's permissions or run as its owner",
+  EPERM: "operation not permitted: fix the file's permissions or run as its owner",
+  EISDIR: "it is a directory where a file is expected: move the directory away",
+  ENOTDIR: "a part of the path is a file where a directory is expected: move that file away",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exhausted",
+  EMFILE: "too many open files: raise the limit (ulimit -n)",
+  ENAMETOOLONG: "the path is too long",
+  ELOOP: "too many symbolic links in the path",
+  ENOENT: "no such file or directory",
+  EEXIST: "it already exists",
+  EBUSY: "it is busy (locked by another program)",
+};
+
+/**
+ * The one message a failure prints, and its exit code: a UserError as it is
+ * (1 or 2), a file-system error with its file and what to do (1), anything
+ * else as an internal error (1). Never a stack trace unless `debug` (--debug).
+ */
+export function failureReport(err: unknown, debug: boolean): { text: string; exitCode: 1 | 2 } {
+  const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : "";
+  if (err instanceof UserError) return { text: `error: ${err.message}${stack}\n`, exitCode: err.exitCode };
+  const e = err as NodeJS.ErrnoException | undefined;
+  const code = typeof e?.code === "string" ? e.code : undefined;
+  if (code !== undefined && FS_REASONS[code] !== undefined && typeof e?.path === "string") {
+    const what = e.syscall ? `${e.syscall} ` : "";
+    return { text: `error: cannot ${what}${e.path}: ${FS_REASONS[code]} (${code})${stack}\n`, exitCode: 1 };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    text: `error: internal error: ${message.split("\n")[0]}\nThis is a bug in kafka-gitops: run again with --debug for the stack trace and report it.${stack}\n`,
+    exitCode: 1,
+  };
+}

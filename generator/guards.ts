@@ -1,45 +1,77 @@
-// Guards: the risky changes that would break a running cluster's quorum,
-// identity or volumes are refused, not merely reported. Pure: warnings in,
-// refusals out; the scaffold stops before writing when there is any.
+// Guards: the risky changes that would break a running cluster's identity,
+// quorum or volumes are refused, not merely reported. The new side is the
+// model; the old side is what is committed (HEAD or --base, and with --push the
+// remote branch it updates), plus the working tree's generated files, so no
+// rebase, deletion or hand edit switches a guard off. Each guard yields only to
+// its own flag; --force (hand-edit protection) never reaches here.
 import type { ConfigPath, Problem } from "./errors.js";
 import { UserError, formatProblem } from "./errors.js";
-import type { Warning, WarningKind } from "./review/risks.js";
+import type { Model } from "./model/model.js";
+import { statesFromModel, type EnvironmentState, type EnvironmentStates } from "./model/state.js";
+import { readCommittedStates, insideGitRepo, removedEarlier, resolveCommit } from "./review/base-state.js";
+import { sameServer } from "./server-url.js";
+import { riskWarnings, type Warning, type WarningKind } from "./review/risks.js";
+import { git } from "./review/sources.js";
+import { environmentStates } from "./review/state.js";
+import type { FileTree } from "./render/tree.js";
+import { plural } from "./text.js";
 
 export interface GuardOptions {
   /** --allow-scale-down: the operator drained the departing brokers. */
   allowScaleDown: boolean;
-  /** --allow-remove ENV: the operator means to drop these environments (or move them to a new namespace). */
+  /** --allow-remove ENV: drop these environments (Argo CD stops managing them; their volumes stay). */
   allowRemove: readonly string[];
+  /** --allow-move ENV: another server, namespace or object names, i.e. a new, empty cluster. */
+  allowMove?: readonly string[];
+  /** --allow-identity-change ENV: another CLUSTER_ID, voter set, topology or node ids (only for empty volumes). */
+  allowIdentityChange?: readonly string[];
+  /** --allow-storage-change ENV: smaller volumes, another class or other claims (data is left behind). */
+  allowStorageChange?: readonly string[];
 }
 
-/** Config key each refusable kind is about; kinds not listed stay warnings. */
-const REFUSED: Partial<Record<WarningKind, (w: Warning) => ConfigPath>> = {
-  "environment-removed": (w) => ["environments", w.environment],
-  "namespace-changed": (w) => ["environments", w.environment, "namespace"],
-  "cluster-id-changed": (w) => ["environments", w.environment, "clusterId"],
-  "topology-changed": (w) => ["environments", w.environment, "topology"],
-  "voters-changed": (w) => ["environments", w.environment, "controllers"],
-  "brokers-decreased": (w) => ["environments", w.environment, "brokers"],
-  "storage-shrunk": (w) => ["environments", w.environment, ...(w.configKey ?? ["storage", "size"])],
-  "storage-class-changed": (w) => ["environments", w.environment, ...(w.configKey ?? ["storage", "storageClass"])],
+type PerEnvironment = "allowRemove" | "allowMove" | "allowIdentityChange" | "allowStorageChange";
+
+interface Guard {
+  flag: string;
+  /** The option that lets it through; undefined for --allow-scale-down, which is not per environment. */
+  option?: PerEnvironment;
+  hint: string;
+}
+
+const move: Guard = { flag: "--allow-move", option: "allowMove", hint: "if a new, empty cluster is what you want" };
+const identity: Guard = { flag: "--allow-identity-change", option: "allowIdentityChange", hint: "if the volumes are empty or may be wiped" };
+const storage: Guard = { flag: "--allow-storage-change", option: "allowStorageChange", hint: "if the data on the old volumes may be left behind" };
+
+/** Every refused kind and the one flag that lets it through; kinds not listed stay warnings. */
+export const GUARDS: Partial<Record<WarningKind, Guard>> = {
+  "environment-removed": { flag: "--allow-remove", option: "allowRemove", hint: "if that is what you want" },
+  "server-changed": move,
+  "namespace-changed": move,
+  "object-names-changed": move,
+  "cluster-id-changed": identity,
+  "topology-changed": identity,
+  "voters-changed": identity,
+  "node-ids-changed": identity,
+  "brokers-decreased": { flag: "--allow-scale-down", hint: "once the brokers are drained" },
+  "claims-changed": storage,
+  "storage-shrunk": storage,
+  "storage-class-changed": storage,
 };
 
-function overrideHint(w: Warning, opts: GuardOptions): string | undefined {
-  if (w.kind === "brokers-decreased") return opts.allowScaleDown ? undefined : "once the brokers are drained, pass --allow-scale-down";
-  if (w.kind === "environment-removed" || w.kind === "namespace-changed")
-    return opts.allowRemove.includes(w.environment) ? undefined : `if that is what you want, pass --allow-remove ${w.environment}`;
-  return "";
+function allowed(w: Warning, guard: Guard, opts: GuardOptions): boolean {
+  if (guard.option === undefined) return opts.allowScaleDown;
+  return (opts[guard.option] ?? []).includes(w.environment);
 }
 
-export function refusals(warnings: readonly Warning[], opts: GuardOptions): Problem[] {
+/** The refusals among `warnings`; `against` names the side they were compared with, e.g. "HEAD at 1a2b3c4". */
+export function refusals(warnings: readonly Warning[], opts: GuardOptions, against?: string): Problem[] {
   const out: Problem[] = [];
   for (const w of warnings) {
-    const path = REFUSED[w.kind]?.(w);
-    if (!path) continue;
-    const hint = overrideHint(w, opts);
-    if (hint === undefined) continue;
+    const guard = GUARDS[w.kind];
+    if (!guard || allowed(w, guard, opts)) continue;
     const why = w.message.replace(new RegExp(`^${w.environment}: `), "");
-    out.push({ path, message: `refused: ${why}. Safe way: ${w.advice}${hint ? ` Then ${hint}.` : ""}` });
+    const flag = guard.option === undefined ? guard.flag : `${guard.flag} ${w.environment}`;
+    out.push({ path: w.path, message: `refused: ${why}${against ? ` (compared with ${against})` : ""}. Safe way: ${w.advice} Then, ${guard.hint}, pass ${flag}.` });
   }
   return out;
 }
@@ -47,9 +79,98 @@ export function refusals(warnings: readonly Warning[], opts: GuardOptions): Prob
 /** Exit 1 with every refusal; nothing has been written at this point. */
 export class RefusedChange extends UserError {
   constructor(readonly problems: readonly Problem[]) {
-    super(
-      `${problems.length} change${problems.length === 1 ? "" : "s"} would break a running Kafka cluster; nothing was written:\n` +
-        problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
-    );
+    super(`${plural(problems.length, "change")} would break a running Kafka cluster; nothing was written:\n` + problems.map((p) => `  ${formatProblem(p)}`).join("\n"));
   }
+}
+
+export interface GuardInput {
+  dir: string;
+  model: Model;
+  /** The generated files in the working tree (compared too, leniently: a deleted file there is simply regenerated). */
+  workingTree: FileTree;
+  /** --base REF: the committed revision to compare with (default HEAD). */
+  base?: string;
+  /** --push: the branch it will update on origin is compared too, when origin has it. */
+  push?: boolean;
+  /** --branch NAME: the branch committed on (default: the checked-out one). */
+  branch?: string;
+}
+
+interface Side {
+  label: string;
+  states: EnvironmentStates;
+}
+
+/** The sides the new model is compared with: the base revision, origin's branch for --push, the working tree. */
+async function sides(input: GuardInput, after: ReadonlyMap<string, EnvironmentState>): Promise<Side[]> {
+  const out: Side[] = [];
+  const repo = await insideGitRepo(input.dir);
+  if (!repo && input.base !== undefined) throw new UserError(`--base ${input.base}: ${input.dir} is not inside a git repository, so there is no revision to compare with`);
+  if (repo) {
+    const base = input.base ?? "HEAD";
+    if (input.base !== undefined && (await resolveCommit(input.dir, base)) === undefined)
+      throw new UserError(`--base ${base}: unknown revision; pass a branch, tag or commit (fetch it first, e.g. \`git fetch origin main\`)`);
+    const committed = await readCommittedStates(input.dir, base);
+    out.push(committed);
+    // An environment removed in an earlier commit and now added again lands on its retained volumes.
+    const commit = await resolveCommit(input.dir, base);
+    const returning = input.model.environments.map((em) => em.env.name).filter((n) => !committed.states.has(n));
+    if (commit !== undefined && returning.length)
+      for (const old of await removedEarlier(input.dir, commit, returning)) {
+        const now = after.get(old.state.name);
+        // Only where it ran before: elsewhere the old volumes are not reached.
+        if (now && old.state.namespace === now.namespace && old.state.server !== undefined && sameServer(old.state.server, now.server))
+          out.push({ label: old.label, states: new Map([[old.state.name, old.state]]) });
+      }
+    const branch = input.push ? (input.branch ?? (await git(input.dir, ["symbolic-ref", "--short", "-q", "HEAD"])).stdout.toString().trim()) : "";
+    if (branch !== "") {
+      const remote = `refs/remotes/origin/${branch}`;
+      const has = await git(input.dir, ["rev-parse", "--verify", "--quiet", remote]);
+      if (has.code === 0) {
+        const side = await readCommittedStates(input.dir, remote);
+        out.push({ ...side, label: `${side.label.replace(remote, `origin/${branch}`)}, which --push updates` });
+      }
+    }
+  }
+  out.push({ label: "the generated files in the working tree", states: environmentStates(input.workingTree) });
+  return out;
+}
+
+export interface GuardResult {
+  /** Risky changes that are only warned about (or were allowed by their flag), against the first side. */
+  warnings: Warning[];
+}
+
+/**
+ * Compares the model with every side; throws RefusedChange with every refusal
+ * (each once, naming the first side it was found against).
+ */
+export async function checkGuards(input: GuardInput, opts: GuardOptions): Promise<GuardResult> {
+  const after = statesFromModel(input.model);
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const warnings: Warning[] = [];
+  const shown = new Set<string>();
+  const all = await sides(input, after);
+  for (const side of all) {
+    const ws = riskWarnings(side.states, after);
+    for (const w of ws) {
+      const key = `${w.kind}\0${w.environment}\0${w.message}`;
+      if (shown.has(key)) continue;
+      shown.add(key);
+      warnings.push(w);
+    }
+    const label = all.length > 1 ? side.label : undefined;
+    for (const w of ws) {
+      const key = `${w.kind}\0${w.environment}\0${w.message}`;
+      if (seen.has(key)) continue;
+      const refused = refusals([w], opts, label);
+      if (refused.length) {
+        seen.add(key);
+        problems.push(...refused);
+      }
+    }
+  }
+  if (problems.length) throw new RefusedChange(problems);
+  return { warnings };
 }

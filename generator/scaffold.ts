@@ -4,7 +4,7 @@
 // after every precondition and changes no file (see planBranch).
 import { relative, resolve, isAbsolute } from "node:path";
 import { loadConfig } from "./config/load.js";
-import { RefusedChange, refusals } from "./guards.js";
+import { checkGuards } from "./guards.js";
 import { configWarnings } from "./config/rules.js";
 import { commitMessage, type EnvFacts } from "./commit-message.js";
 import { readDiskState } from "./disk.js";
@@ -18,7 +18,7 @@ import { planChanges, type Plan } from "./plan.js";
 import { planSummary } from "./plan-summary.js";
 import { renderTree } from "./render/render.js";
 import type { Warning } from "./review/risks.js";
-import { scaffoldWarnings, warningLines } from "./review/scaffold-warnings.js";
+import { warningLines } from "./review/scaffold-warnings.js";
 import { environmentStates } from "./review/state.js";
 import type { FileTree } from "./render/tree.js";
 import { findLeftovers, leftoverNote, removeLeftovers } from "./temp-files.js";
@@ -40,8 +40,14 @@ export interface ScaffoldOptions {
   push?: boolean;
   /** --allow-scale-down: fewer brokers are accepted (after draining them). */
   allowScaleDown?: boolean;
-  /** --allow-remove: environments that may be removed or moved to another namespace. */
+  /** --allow-remove: environments that may be removed. */
   allowRemove?: readonly string[];
+  /** --allow-move, --allow-identity-change, --allow-storage-change: environments each guard lets through. */
+  allowMove?: readonly string[];
+  allowIdentityChange?: readonly string[];
+  allowStorageChange?: readonly string[];
+  /** --base REF: the committed revision the guards compare with (default HEAD). */
+  base?: string;
   /** --verbose: every file (and with dryRun every diff), not only the per-environment summary. */
   verbose?: boolean;
 }
@@ -91,14 +97,18 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
   const plan = planChanges(tree, disk, opts.force);
 
   if (opts.check) return reportCheck(plan, out.info, command);
-  // Risky changes against the committed tree come first; those that would break a running cluster are refused.
-  let risks: Warning[] = [];
-  if (plan.changes.length) {
-    risks = scaffoldWarnings(disk.generated, tree);
-    const refused = refusals(risks, { allowScaleDown: opts.allowScaleDown ?? false, allowRemove: opts.allowRemove ?? [] });
-    if (refused.length) throw new RefusedChange(refused);
-    for (const line of warningLines(risks)) out.warn(line);
-  }
+  // Risky changes against what is committed come first; those that would break a running cluster are refused.
+  const { warnings: risks }: { warnings: Warning[] } = await checkGuards(
+    { dir, model, workingTree: disk.generated, ...(opts.base !== undefined && { base: opts.base }), push: opts.push ?? false, ...(opts.branch !== undefined && { branch: opts.branch }) },
+    {
+      allowScaleDown: opts.allowScaleDown ?? false,
+      allowRemove: opts.allowRemove ?? [],
+      allowMove: opts.allowMove ?? [],
+      allowIdentityChange: opts.allowIdentityChange ?? [],
+      allowStorageChange: opts.allowStorageChange ?? [],
+    },
+  );
+  for (const line of warningLines(risks)) out.warn(line);
   const summary = (dryRun: boolean) => planSummary(plan, warningCounts(configWarns, risks), { dryRun, verbose: opts.verbose ?? false });
   if (opts.dryRun) {
     for (const line of summary(true)) out.info(line);

@@ -82,7 +82,7 @@ function largeReport(envs: number): DiffReport {
     sections.push({ kind: "environment", name, status: "changed", changes: compareObjects(before, after), errors: [] });
   }
   sections.push({ kind: "environment", name: "quiet", status: "unchanged", changes: { added: [], removed: [], changed: [], unchanged: 0 }, errors: [] });
-  const warnings: Warning[] = [{ environment: "env07", kind: "storage-shrunk", message: "env07: storage per broker decreases from 10Gi to 5Gi", advice: "Keep storage.size at 10Gi." }];
+  const warnings: Warning[] = [{ environment: "env07", kind: "storage-shrunk", path: ["environments", "env07", "storage", "size"], message: "env07: storage per broker decreases from 10Gi to 5Gi", advice: "Keep storage.size at 10Gi." }];
   return { from: "HEAD (abc1234)", to: "working tree", warnings, sections };
 }
 

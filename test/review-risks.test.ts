@@ -2,9 +2,9 @@
 // kafka-gitops.yaml yields its warning, naming the environment and what to do,
 // and harmless changes yield none. Also the state read back from the files.
 import test from "ava";
-import { environmentStates } from "../generator/review/state.js";
+import { environmentStates, parseEnvironmentStates } from "../generator/review/state.js";
 import { compareVersions, riskWarnings, versionOf, type WarningKind } from "../generator/review/risks.js";
-import { scaffoldWarnings, warningLines } from "../generator/review/scaffold-warnings.js";
+import { warningLines } from "../generator/review/scaffold-warnings.js";
 import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
 
@@ -107,34 +107,38 @@ test("the state read back from generated files matches the config", (t) => {
     workload: "deployment-per-broker",
     topology: "combined",
     brokers: 4,
-    nodes: 4,
     voterIds: [0, 1, 2],
     image: "apache/kafka:4.2.1",
     storage: { size: "50Gi", storageClass: "fast" },
     heap: "600m",
     sync: { application: "kafka-prod", automated: true, prune: true, selfHeal: false, cascadeDelete: false },
   });
-  t.is(prod.settings["min.insync.replicas"], "2");
+  t.is(prod.nodes?.length, 4);
+  t.deepEqual(prod.nodes?.map((n) => n.claim), ["data-kafka-0", "data-kafka-1", "data-kafka-2", "data-kafka-broker-3"]);
+  t.is(prod.settings?.["min.insync.replicas"], "2");
   t.like(states.get("dev"), { workload: "statefulset", brokers: 1, voterIds: [0], image: "apache/kafka:4.3.1", storage: { size: "5Gi" } });
-  t.like(states.get("big"), { topology: "dedicated", brokers: 2, nodes: 5, voterIds: [0, 1, 2], controllerStorage: { size: "7Gi" }, storage: { size: "5Gi" } });
+  t.like(states.get("big"), { topology: "dedicated", brokers: 2, voterIds: [0, 1, 2], controllerNodes: { storage: { size: "7Gi" } }, storage: { size: "5Gi" } });
+  t.is(states.get("big")!.nodes?.length, 5);
 });
 
-test("an unreadable or hand-edited file never breaks the state, it only leaves fields unknown", (t) => {
+test("an unreadable or hand-edited file leaves its fields unknown and is reported, naming the file", (t) => {
   const { tree } = renderText(config({ prod: "{brokers: 3}" }));
   const broken = new Map(tree);
   broken.set("overlays/prod/statefulsets.yaml", "spec: [unclosed\n");
   broken.set("overlays/prod/kafka.env", "garbage without equals\n");
-  const states = environmentStates(broken);
+  const parsed = parseEnvironmentStates(broken);
+  const files = new Set(parsed.problems.map((p) => p.file));
+  t.deepEqual([...files].sort(), ["overlays/prod/kafka.env", "overlays/prod/kustomization.yaml", "overlays/prod/statefulsets.yaml"]);
+  t.true(parsed.problems.some((p) => /statefulsets\.yaml/.test(p.file) && /not readable as YAML/.test(p.message)));
+  const states = parsed.states;
   t.is(states.get("prod")!.storage, undefined);
   t.is(states.get("prod")!.clusterId, undefined);
-  t.is(states.get("prod")!.brokers, 3);
+  t.is(states.get("prod")!.namespace, "kafka-prod", "what is readable is still read");
   // Unknown on one side means: no warning about it, rather than a false alarm.
   t.deepEqual(riskWarnings(environmentStates(tree), states), []);
 });
 
-test("the scaffold's warnings come from the files on disk and the new render", (t) => {
-  const before = renderText(config(BASE)).tree;
+test("nothing committed yet: nothing to warn about", (t) => {
   const after = renderText(config({ dev: BASE.dev })).tree;
-  t.deepEqual(kinds(scaffoldWarnings(before, after)), ["prod:environment-removed"]);
-  t.deepEqual(scaffoldWarnings(new Map(), after), [], "a first scaffold has nothing to compare with");
+  t.deepEqual(riskWarnings(new Map(), environmentStates(after)), [], "a first scaffold has nothing to compare with");
 });

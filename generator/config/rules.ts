@@ -4,6 +4,7 @@ import type { ConfigPath, Problem } from "../errors.js";
 import { parseJvmSize, parseQuantity } from "../quantity.js";
 import { replicationProblems } from "./kafka-rules.js";
 import type { Config, Environment, NodeSizing } from "./schema.js";
+import { normalizeServer } from "../server-url.js";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -116,7 +117,8 @@ export function configProblems(config: Config): Problem[] {
   const taken = new Map<string, string>();
   for (const env of config.environments) {
     const places = [
-      { key: `server ${env.server} ${env.namespace}`, where: `on ${env.server}` },
+      // The same API server however its URL is spelt (case, default port, trailing slash).
+      { key: `server ${normalizeServer(env.server)} ${env.namespace}`, where: `on ${env.server}` },
       { key: `cluster ${env.cluster} ${env.namespace}`, where: `on cluster ${env.cluster}` },
     ];
     const clash = places.find((p) => taken.has(p.key));

@@ -7,6 +7,7 @@ import { annotations, ARGO_IN_CLUSTER, argoNames, clusterFiles, dirs, labels, MA
 import type { EnvironmentModel, Model } from "../model/model.js";
 import { yamlFile } from "./files.js";
 import { KUSTOMIZATION } from "./kustomization.js";
+import { syncPolicyText } from "../text.js";
 
 const API_VERSION = "argoproj.io/v1alpha1";
 
@@ -122,10 +123,8 @@ function bootstrapName(model: Model): string {
 }
 
 function syncText(em: EnvironmentModel): string {
-  const { automated, prune, selfHeal } = em.env.sync;
-  if (!automated) return `Sync: manual (environments.${em.env.name}.sync.automated: false), press Sync after each merge.`;
-  const extras = [prune && "prunes objects removed from Git", selfHeal && "reverts changes made by hand"].filter(Boolean);
-  return `Sync: automatic${extras.length ? `, ${extras.join(", ")}` : ""}.`;
+  if (!em.env.sync.automated) return `Sync: manual (environments.${em.env.name}.sync.automated: false), press Sync after each merge.`;
+  return `Sync: ${syncPolicyText(em.env.sync)}.`;
 }
 
 function metadata(model: Model, name: string, wave: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}) {

@@ -7,6 +7,7 @@ import type { EnvironmentModel, Model, NodeGroup } from "../model/model.js";
 import { nodeHost, nodeIds, podName } from "../model/model.js";
 import { markdownFile } from "./files.js";
 import { renderTemplate } from "./template.js";
+import { syncPolicyText } from "../text.js";
 
 /** Where the apache/kafka image keeps Kafka's command-line tools. */
 const KAFKA_BIN = "/opt/kafka/bin";
@@ -54,10 +55,7 @@ export function readmeData(model: Model, em: EnvironmentModel) {
             : "kafka-gitops (topics are created on purpose)",
   }));
 
-  const { automated, prune, selfHeal } = env.sync;
-  const sync = automated
-    ? `automatic${prune ? ", prunes objects removed from Git" : ""}${selfHeal ? ", reverts changes made by hand" : ""}`
-    : "manual: press Sync in Argo CD after each merge";
+  const sync = env.sync.automated ? syncPolicyText(env.sync) : `${syncPolicyText(env.sync)}: press Sync in Argo CD after each merge`;
 
   const workload =
     env.workload === "statefulset"

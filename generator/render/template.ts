@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
+import { inlineCode, plural } from "../text.js";
 
 type HandlebarsModule = typeof import("handlebars");
 type Template = (data: unknown) => string;
@@ -53,18 +54,7 @@ export function templatesDir(): string {
   return join(packageRoot(), "generator", "templates");
 }
 
-/**
- * Inline Markdown code that shows the value exactly: the fence is longer than any
- * run of backticks inside, and a padding space is added where CommonMark strips
- * one (content that starts with a backtick, or starts and ends with a space).
- */
-export function inlineCode(value: unknown): string {
-  const s = String(value);
-  const ticks = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(ticks + 1);
-  const pad = ticks > 0 || (s.startsWith(" ") && s.endsWith(" ") && s.trim() !== "");
-  return pad ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
-}
+export { inlineCode } from "../text.js";
 
 /** A value inside a Markdown table cell: pipes and line breaks would end the cell. */
 export function cell(value: unknown): string {
@@ -87,7 +77,7 @@ export function templateNames(): string[] {
 function withHelpers(hb: HandlebarsModule): HandlebarsModule {
   hb.registerHelper("code", (v: unknown) => inlineCode(v));
   hb.registerHelper("cell", (v: unknown) => cell(v));
-  hb.registerHelper("plural", (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`);
+  hb.registerHelper("plural", (n: number, word: string) => plural(n, word));
   return hb;
 }
 

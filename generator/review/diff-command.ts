@@ -33,9 +33,10 @@ Options:
 Renders every environment (kubectl kustomize overlays/<env>) at REF and in the
 working tree and lists, per environment, the objects added, removed and changed
 (Kind/name) with a diff of each changed object; also the Argo CD objects under
-clusters/. Risk warnings come first: an environment removed, fewer brokers, a
-changed quorum, CLUSTER_ID, topology or namespace, smaller or moved volumes, a
-workload switch, an image downgrade, a changed Argo CD sync policy.
+clusters/. Risk warnings come first: an environment removed or renamed, fewer
+brokers, a changed server, namespace, kafka.name, CLUSTER_ID, quorum, topology,
+node ids or claims, smaller or moved volumes, a workload switch, an image
+downgrade, a changed Argo CD sync policy.
 
 When the config differs from REF's and the generated files in the working tree
 are not what it renders (edited, not scaffolded yet), the new side is the tree

@@ -3,7 +3,7 @@
 // revision and in the working tree, compared object by object, with the risk
 // warnings first. Reads only: both sides are copied into a temporary folder
 // for kubectl, which is removed afterwards.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
@@ -14,7 +14,7 @@ import { compareObjects, parseObjects, type ObjectChanges, type RenderedObject }
 import { formatReport, type DiffReport, type ReportFormat, type SectionReport } from "./report.js";
 import { riskWarnings } from "./risks.js";
 import { findKubectl, KUBECTL_MISSING, kustomize, mapLimit, readRevision, readWorkingTree } from "./sources.js";
-import { environmentStates } from "./state.js";
+import { environmentStates, parseEnvironmentStates } from "./state.js";
 import { formatSummary } from "./summary.js";
 
 export interface DiffOptions {
@@ -146,12 +146,15 @@ function statusOf(before: boolean, after: boolean, changes: ObjectChanges): Sect
 
 export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCode: 0 | 1 }> {
   const dir = resolve(opts.dir);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new UserError(`--dir ${dir} is not a directory: pass the repository's root folder`);
   const kubectl = opts.summary ? undefined : findKubectl();
   if (!opts.summary && kubectl === undefined) throw new UserError(KUBECTL_MISSING);
   const [revision, working] = await Promise.all([readRevision(dir, opts.base), opts.working ?? readWorkingTree(dir)]);
   const from = revision.commit === undefined ? `${opts.base} (no commits yet)` : opts.base === revision.commit ? opts.base : `${opts.base} (${revision.commit})`;
 
-  const before = environmentStates(generatedOnly(revision.files));
+  const parsedBefore = parseEnvironmentStates(generatedOnly(revision.files));
+  const before = parsedBefore.states;
   const after = environmentStates(generatedOnly(working));
   const warnings = riskWarnings(before, after);
 
@@ -181,7 +184,10 @@ export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCo
         sections.push({ kind: "environment", name: env, status: "unchanged", changes: EMPTY, errors: [] });
         continue;
       }
-      const errors: string[] = [];
+      // What cannot be read of the old side is said: the risk list may miss a change there.
+      const errors: string[] = parsedBefore.problems
+        .filter((p) => p.file.startsWith(`overlays/${env}/`))
+        .map((p) => `at ${opts.base}: ${p.file}: ${p.message} (risks about it cannot be checked)`);
       const old = objectsOf(oldRendered.get(env), `at ${opts.base}`, errors);
       const now = objectsOf(newRendered.get(env), "in the working tree", errors);
       const changes = compareObjects(old, now);

@@ -14,6 +14,7 @@
 // Warnings and render errors are never cut before step 6.
 import type { ChangedObject, ObjectChanges, ObjectRef } from "./objects.js";
 import type { Warning, WarningKind } from "./risks.js";
+import { inlineCode, plural } from "../text.js";
 
 export interface SectionReport {
   kind: "environment" | "argocd";
@@ -46,6 +47,11 @@ export const DEFAULT_MAX_BYTES = 60000;
 /** Object kinds each warning is about: their diffs are the last to be cut. */
 const RISK_OBJECT_KINDS: Record<WarningKind, readonly string[] | "all"> = {
   "environment-removed": "all",
+  "environment-renamed": "all",
+  "server-changed": "all",
+  "object-names-changed": "all",
+  "node-ids-changed": ["StatefulSet", "Deployment"],
+  "claims-changed": ["StatefulSet", "Deployment", "PersistentVolumeClaim"],
   "namespace-changed": "all",
   "cluster-id-changed": ["ConfigMap"],
   "topology-changed": "all",
@@ -207,7 +213,6 @@ function fieldList(o: ChangedObject, code: (s: string) => string): string {
   return shown + more;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function cutSummary(r: DiffReport, cuts: Cuts): string | undefined {
   const parts: string[] = [];
@@ -299,11 +304,7 @@ const text: Dialect = {
 // Markdown, for a pull-request comment
 // ---------------------------------------------------------------------------
 
-function code(s: string): string {
-  const ticks = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(ticks + 1);
-  return ticks ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
-}
+const code = (s: string): string => inlineCode(s);
 
 function fenceFor(body: string): string {
   const longest = Math.max(0, ...[...body.matchAll(/`{3,}/g)].map((m) => m[0].length));

@@ -6,12 +6,12 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError, withPath } from "../errors.js";
 import { GENERATED_ROOTS } from "../layout.js";
 import { fileTree, type FileTree } from "../render/tree.js";
 import { FILE_CONCURRENCY, mapLimit } from "../map-limit.js";
 
-interface Output {
+export interface Output {
   code: number;
   stdout: Buffer;
   stderr: string;
@@ -31,7 +31,7 @@ function run(command: string, args: string[], cwd: string, input?: string): Prom
   });
 }
 
-async function git(dir: string, args: string[], input?: string): Promise<Output> {
+export async function git(dir: string, args: string[], input?: string): Promise<Output> {
   try {
     return await run("git", args, dir, input);
   } catch (err) {
@@ -87,7 +87,8 @@ export async function readRevision(dir: string, ref: string): Promise<RevisionTr
 /** Every file under base/, overlays/ and clusters/ in the working tree, generated or not (kustomize reads them all). */
 export async function readWorkingTree(dir: string): Promise<FileTree> {
   const paths = (await Promise.all(GENERATED_ROOTS.map((root) => listFiles(dir, root)))).flat();
-  return fileTree(await mapLimit(paths, FILE_CONCURRENCY, async (p): Promise<[string, string]> => [p, await readFile(join(dir, p), "utf8")]));
+  const read = (p: string) => readFile(join(dir, p), "utf8").catch((err: unknown) => Promise.reject(withPath(err, join(dir, p))));
+  return fileTree(await mapLimit(paths, FILE_CONCURRENCY, async (p): Promise<[string, string]> => [p, await read(p)]));
 }
 
 /** kubectl on PATH, found without starting it (so a missing kubectl is reported before any work). */

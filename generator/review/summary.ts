@@ -2,8 +2,9 @@
 // from the environment states on both sides (no kubectl needed). Pure; the
 // wording lives in generator/templates/pr-summary.hbs.
 import { renderTemplate } from "../render/template.js";
+import type { EnvironmentStates, PartialEnvironmentState, Volume } from "../model/state.js";
+import { plural, syncPolicyText } from "../text.js";
 import type { Warning } from "./risks.js";
-import type { EnvironmentState, EnvironmentStates } from "./state.js";
 
 export interface SummaryInput {
   /** Label of the old side, e.g. HEAD or origin/main. */
@@ -15,9 +16,9 @@ export interface SummaryInput {
   changedPaths: readonly string[];
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+type EnvironmentState = PartialEnvironmentState;
 
-function storageText(s: EnvironmentState["storage"]): string | undefined {
+function storageText(s: Volume | undefined): string | undefined {
   return s ? `${s.size}${s.storageClass !== undefined ? ` (${s.storageClass})` : ""}` : undefined;
 }
 
@@ -27,15 +28,13 @@ function resourcesText(r: EnvironmentState["resources"]): string | undefined {
   return `requests ${part(r.requests)}; limits ${part(r.limits)}`;
 }
 
-function syncText(s: EnvironmentState["sync"]): string | undefined {
-  if (!s) return undefined;
-  return s.automated ? ["automated", s.prune && "prune", s.selfHeal && "selfHeal"].filter(Boolean).join(" + ") : "manual";
-}
 
 /** The facts a reviewer compares, as display strings. */
 function facts(s: EnvironmentState): Array<[string, string | undefined]> {
   return [
+    ["server", s.server],
     ["namespace", s.namespace],
+    ["object names", s.kafkaName && `${s.kafkaName}-*`],
     ["workload", s.workload],
     ["topology", s.topology],
     ["brokers", s.brokers?.toString()],
@@ -43,10 +42,10 @@ function facts(s: EnvironmentState): Array<[string, string | undefined]> {
     ["CLUSTER_ID", s.clusterId],
     ["image", s.image],
     ["storage", storageText(s.storage)],
-    ["controller storage", storageText(s.controllerStorage)],
+    ["controller storage", storageText(s.controllerNodes?.storage)],
     ["resources", resourcesText(s.resources)],
     ["heap", s.heap],
-    ["Argo CD sync", syncText(s.sync)],
+    ["Argo CD sync", s.sync && syncPolicyText(s.sync)],
   ];
 }
 
@@ -69,10 +68,12 @@ function describeChange(b: EnvironmentState, a: EnvironmentState): string[] {
     const old = fb.get(label);
     if (old !== value) out.push(`${label} ${old ?? "(none)"} → ${value ?? "(none)"}`);
   }
-  const keys = [...new Set([...Object.keys(b.settings), ...Object.keys(a.settings)])].sort();
+  const bs = b.settings ?? {};
+  const as = a.settings ?? {};
+  const keys = [...new Set([...Object.keys(bs), ...Object.keys(as)])].sort();
   const settings = keys
-    .filter((k) => b.settings[k] !== a.settings[k])
-    .map((k) => (b.settings[k] === undefined ? `+${k}=${a.settings[k]}` : a.settings[k] === undefined ? `-${k}` : `${k} ${b.settings[k]} → ${a.settings[k]}`));
+    .filter((k) => bs[k] !== as[k])
+    .map((k) => (bs[k] === undefined ? `+${k}=${as[k]}` : as[k] === undefined ? `-${k}` : `${k} ${bs[k]} → ${as[k]}`));
   if (settings.length) out.push(`settings: ${settings.join(", ")}`);
   return out;
 }
@@ -82,7 +83,7 @@ export function summaryData(input: SummaryInput) {
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   // Without rendering, an environment is touched when its overlay or a base/ folder it builds on changed.
   const touched = (s: EnvironmentState) =>
-    input.changedPaths.some((p) => p.startsWith(`overlays/${s.name}/`) || s.inputs.some((dir) => p.startsWith(`${dir}/`)));
+    input.changedPaths.some((p) => p.startsWith(`overlays/${s.name}/`) || (s.inputs ?? []).some((dir) => p.startsWith(`${dir}/`)));
   const baseChanged = input.changedPaths.some((p) => p.startsWith("base/"));
   const rows: Array<{ name: string; change: string }> = [];
   const unchanged: string[] = [];
