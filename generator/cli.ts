@@ -39,6 +39,8 @@ Options of scaffold:
                        for ENV (only on empty volumes)
   --allow-storage-change ENV    allow smaller volumes, another StorageClass or other claims
                        for ENV (the old volumes' data is left behind)
+  --allow-durability-change ENV  allow a min.insync.replicas above the factor existing
+                       topics of ENV were created with (their acks=all writes fail)
                        (the ENV flags repeat for several environments)
   --debug         print the stack trace of a failure
   -h, --help      show this help
@@ -116,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
         "allow-move": { type: "string", multiple: true, default: [] },
         "allow-identity-change": { type: "string", multiple: true, default: [] },
         "allow-storage-change": { type: "string", multiple: true, default: [] },
+        "allow-durability-change": { type: "string", multiple: true, default: [] },
         base: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -151,6 +154,7 @@ async function main(argv: string[]): Promise<number> {
       allowMove: values["allow-move"],
       allowIdentityChange: values["allow-identity-change"],
       allowStorageChange: values["allow-storage-change"],
+      allowDurabilityChange: values["allow-durability-change"],
       verbose: values.verbose,
       ...(values.base !== undefined && { base: values.base }),
     },

@@ -27,9 +27,11 @@ export interface GuardOptions {
   allowIdentityChange?: readonly string[];
   /** --allow-storage-change ENV: smaller volumes, another class or other claims (data is left behind). */
   allowStorageChange?: readonly string[];
+  /** --allow-durability-change ENV: a higher min.insync.replicas than existing topics' factor (their acks=all writes fail). */
+  allowDurabilityChange?: readonly string[];
 }
 
-type PerEnvironment = "allowRemove" | "allowMove" | "allowIdentityChange" | "allowStorageChange";
+type PerEnvironment = "allowRemove" | "allowMove" | "allowIdentityChange" | "allowStorageChange" | "allowDurabilityChange";
 
 interface Guard {
   flag: string;
@@ -56,6 +58,11 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
   "claims-changed": storage,
   "storage-shrunk": storage,
   "storage-class-changed": storage,
+  "durability-tightened": {
+    flag: "--allow-durability-change",
+    option: "allowDurabilityChange",
+    hint: "once those topics' replication is raised (or no producer uses acks=all)",
+  },
 };
 
 function allowed(w: Warning, guard: Guard, opts: GuardOptions): boolean {

@@ -46,6 +46,7 @@ export interface ScaffoldOptions {
   allowMove?: readonly string[];
   allowIdentityChange?: readonly string[];
   allowStorageChange?: readonly string[];
+  allowDurabilityChange?: readonly string[];
   /** --base REF: the committed revision the guards compare with (default HEAD). */
   base?: string;
   /** --verbose: every file (and with dryRun every diff), not only the per-environment summary. */
@@ -106,6 +107,7 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
       allowMove: opts.allowMove ?? [],
       allowIdentityChange: opts.allowIdentityChange ?? [],
       allowStorageChange: opts.allowStorageChange ?? [],
+      allowDurabilityChange: opts.allowDurabilityChange ?? [],
     },
   );
   for (const line of warningLines(risks)) out.warn(line);

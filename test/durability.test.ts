@@ -40,3 +40,30 @@ test("the replication plan gives every partition `factor` distinct brokers, roun
   t.true(plan.partitions.every((p: { replicas: number[] }) => new Set(p.replicas).size === 3));
   t.throws(() => replicationPlan("t", 1, [0, 1], 3), { message: /needs at least 3 brokers/ });
 });
+
+// Through the real state model: the committed side parsed from rendered files, the new side from the model.
+import { refusals } from "../generator/guards.js";
+import { statesFromModel } from "../generator/model/state.js";
+import { riskWarnings } from "../generator/review/risks.js";
+import { environmentStates } from "../generator/review/state.js";
+import { renderText } from "./support/render.js";
+
+const cfg = (prod: string) => `repo: {url: https://github.com/acme/k.git}\nenvironments:\n  prod: ${prod}\n`;
+const risksOf = (before: string, after: string) => riskWarnings(environmentStates(renderText(cfg(before)).tree), statesFromModel(renderText(cfg(after)).model));
+
+test("scaling 1 -> 3 brokers (one voter kept) is refused unless --allow-durability-change names the environment", (t) => {
+  const warnings = risksOf("{brokers: 1, controllers: 1}", "{brokers: 3, controllers: 1}");
+  t.deepEqual(warnings.map((w) => w.kind).filter((k) => k.startsWith("durability") || k === "brokers-added"), ["durability-tightened", "brokers-added"]);
+  const refused = refusals(warnings, { allowScaleDown: false, allowRemove: [] });
+  t.is(refused.length, 1);
+  t.regex(refused[0]!.message, /__consumer_offsets.*pass --allow-durability-change prod\.$/);
+  t.deepEqual(refusals(warnings, { allowScaleDown: false, allowRemove: [], allowDurabilityChange: ["prod"] }), []);
+  t.regex(warnings.find((w) => w.kind === "brokers-added")!.advice, /--broker-list 0,1,2 --generate/);
+});
+
+test("scaling 3 -> 4 brokers only says how to move partitions onto the new one", (t) => {
+  const warnings = risksOf("{brokers: 3}", "{brokers: 4}");
+  t.deepEqual(warnings.map((w) => w.kind), ["brokers-added"]);
+  t.regex(warnings[0]!.message, /node 3/);
+  t.deepEqual(refusals(warnings, { allowScaleDown: false, allowRemove: [] }), []);
+});

@@ -5,7 +5,9 @@
 import type { ConfigPath } from "../errors.js";
 import type { EnvironmentStates, PartialEnvironmentState, SyncState, Volume } from "../model/state.js";
 import { isQuantity, parseQuantity } from "../quantity.js";
+import { objectNames, ports } from "../layout.js";
 import { sameServer } from "../server-url.js";
+import { durabilityRisks } from "./durability.js";
 import { plural } from "../text.js";
 
 /** In the order warnings are listed within an environment: the most destructive first. */
@@ -21,6 +23,9 @@ export const WARNING_KINDS = [
   "node-ids-changed",
   "claims-changed",
   "brokers-decreased",
+  "durability-tightened",
+  "replication-raised",
+  "brokers-added",
   "storage-shrunk",
   "storage-class-changed",
   "storage-grown-statefulset",
@@ -269,6 +274,14 @@ function environmentRisks(b: State, a: State): Warning[] {
       `image downgrades from ${b.image} to ${a.image}: Kafka can only run an older release while the finalized metadata.version is one that release knows`,
       `Check \`kafka-features.sh --bootstrap-server <bootstrap> describe\` in ${ns} first; if metadata.version was raised after the upgrade, keep ${b.image}. Try a downgrade in a non-production environment first.`,
     );
+
+  if (b.settings && a.settings) {
+    const bootstrap = `${objectNames(a.kafkaName ?? "kafka").bootstrap}.${ns}.svc:${ports.client.port}`;
+    const brokerIds = a.nodes?.filter((n) => n.roles.includes("broker")).map((n) => n.id);
+    const before = { name: env, settings: b.settings, ...(b.brokers !== undefined && { brokers: b.brokers }) };
+    const after = { name: env, settings: a.settings, ...(a.brokers !== undefined && { brokers: a.brokers }), ...(brokerIds && { brokerIds }) };
+    for (const r of durabilityRisks(before, after, bootstrap)) warn(r.kind, at("brokers"), r.message, r.advice);
+  }
 
   if (b.sync && a.sync) out.push(...syncRisks(env, b.sync, a.sync));
   return out;
