@@ -125,7 +125,7 @@ test("a folder that is not writable is refused before the first write, naming it
   // Back to our own user, or git refuses to read a repository owned by another one.
   if (process.getuid?.() === 0) await chownTree(dir, 0, 0);
   t.is(run.code, 1, run.stdout);
-  t.regex(run.stderr, /^error: cannot write the generated tree into .*; nothing was written:\n {2}overlays\/prod is not writable by this user \(EACCES\), and kafka-gitops must write overlays\/prod\/\S+ there: make it writable \(`chmod u\+w overlays\/prod`/);
+  t.regex(run.stderr, /^error: cannot write the generated tree into .*; nothing was written:\n {2}overlays\/prod is not writable by this user \(EACCES\), and kafka-gitops must write overlays\/prod\/\S+ there: make it writable \(`chmod u\+w overlays\/prod`/m);
   t.true(noStackTrace(run), run.stderr);
   t.is(await readFile(join(dir, "overlays", "dev", "kafka.env"), "utf8"), devEnv, "the writable overlay is not written either");
   t.deepEqual(await temporaryFiles(dir), []);

@@ -55,7 +55,7 @@ for (const op of OPERATIONS)
     await writeFile(join(dir, "kafka-gitops.yaml"), GROWN);
     const run = await scaffold(dir);
     t.is(run.code, 1, run.stdout);
-    t.regex(run.stderr, new RegExp(`^error: ${op.what} is in progress in this repository`));
+    t.regex(run.stderr, new RegExp(`^error: ${op.what} is in progress in this repository`, "m"));
     t.regex(run.stderr, op.finish);
     t.regex(run.stderr, /pass --no-commit\. Nothing was written\.$/m);
     t.is(await readFile(join(dir, "overlays", "prod", "kafka.env"), "utf8"), env, "nothing written");
@@ -86,7 +86,7 @@ test("a detached HEAD: a commit is refused unless --branch names where it goes",
   const env = await readFile(join(dir, "overlays", "prod", "kafka.env"), "utf8");
   const run = await scaffold(dir);
   t.is(run.code, 1);
-  t.regex(run.stderr, /^error: HEAD is detached, so a commit would belong to no branch: pass --branch NAME/);
+  t.regex(run.stderr, /^error: HEAD is detached, so a commit would belong to no branch: pass --branch NAME/m);
   t.is(await readFile(join(dir, "overlays", "prod", "kafka.env"), "utf8"), env, "nothing written");
   t.is(await commitCount(dir), 1);
 

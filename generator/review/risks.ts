@@ -280,7 +280,8 @@ function environmentRisks(b: State, a: State): Warning[] {
     const brokerIds = a.nodes?.filter((n) => n.roles.includes("broker")).map((n) => n.id);
     const before = { name: env, settings: b.settings, ...(b.brokers !== undefined && { brokers: b.brokers }) };
     const after = { name: env, settings: a.settings, ...(a.brokers !== undefined && { brokers: a.brokers }), ...(brokerIds && { brokerIds }) };
-    for (const r of durabilityRisks(before, after, bootstrap)) warn(r.kind, at("brokers"), r.message, r.advice);
+    // "brokers-added" is advice, not a risk: growing is the safe change; the README says how to move partitions.
+    for (const r of durabilityRisks(before, after, bootstrap)) if (r.kind !== "brokers-added") warn(r.kind, at("brokers"), r.message, r.advice);
   }
 
   if (b.sync && a.sync) out.push(...syncRisks(env, b.sync, a.sync));
