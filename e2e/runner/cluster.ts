@@ -423,6 +423,26 @@ export class Cluster {
 
   /** Spawns argv in a client namespace with the image's filesystem view (a throw-away client container). */
   spawnClient(client: Client, argv: string[], opts: { env?: Record<string, string>; stdio?: SpawnOptions["stdio"] } = {}): ChildProcess {
+    const child = this.spawnClientProcess(client, argv, opts);
+    // A signal is for the client container's PID 1 (unshare does not forward it, and setpriv's
+    // change of user clears the parent-death signal): kill() goes to unshare's child.
+    const kill = child.kill.bind(child);
+    child.kill = (sig?: NodeJS.Signals | number) => {
+      try {
+        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(" ").filter(Boolean);
+        if (kids.length) {
+          for (const k of kids) process.kill(Number(k), sig ?? "SIGTERM");
+          return true;
+        }
+      } catch {
+        /* not started or gone */
+      }
+      return kill(sig);
+    };
+    return child;
+  }
+
+  private spawnClientProcess(client: Client, argv: string[], opts: { env?: Record<string, string>; stdio?: SpawnOptions["stdio"] } = {}): ChildProcess {
     const cdir = join(STATE_DIR, "clients", `${client.slot.netns}-${++this.probeId}`);
     mkdirSync(cdir, { recursive: true });
     // A fresh copy of the image's writable folders per client process, as for a container start.
