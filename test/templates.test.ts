@@ -9,7 +9,7 @@ import { FIXTURES } from "./support/paths.js";
 import { renderText } from "./support/render.js";
 
 test("the build precompiled every template from its current source", (t) => {
-  t.deepEqual(templateNames(), ["environment-readme", "pr-summary"]);
+  t.deepEqual(templateNames(), ["environment-readme", "init-config", "init-readme", "pr-summary"]);
   for (const name of templateNames()) t.true(isPrecompiled(name), `${name}: run npm run build`);
 });
 
