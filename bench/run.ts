@@ -164,7 +164,14 @@ const table = [
   ...rows.map((r) => {
     if (r.failed) return [r.command, r.envs !== undefined ? String(r.envs) : "", "failed", "", "", ""];
     const m = median(r.samples.map((x) => x.ms));
-    return [r.command, r.envs !== undefined ? String(r.envs) : "", m.toFixed(0), (m / base).toFixed(1), r.envs !== undefined ? (m / r.envs).toFixed(1) : "", cpuOf(r.samples)];
+    return [
+      r.command,
+      r.envs !== undefined ? String(r.envs) : "",
+      m.toFixed(0),
+      (m / base).toFixed(1),
+      r.envs !== undefined ? (m / r.envs).toFixed(1) : "",
+      cpuOf(r.samples),
+    ];
   }),
 ];
 const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));

@@ -156,8 +156,12 @@ async function main(): Promise<number> {
     const label = args.fixtures.find((f) => dir.includes(`kgo-e2e-fixture-${f}-`)) ?? (dir === REPO ? "" : dir);
     // `--env E` selects in --dir repositories, `--env FIXTURE/E` in a fixture; none of its kind: every overlay.
     const isFixture = args.fixtures.includes(label);
-    const mine = args.envs.filter((e) => (isFixture ? e.startsWith(`${label}/`) : !args.fixtures.some((f) => e.startsWith(`${f}/`)))).map((e) => (isFixture ? e.slice(label.length + 1) : e));
-    const all = readdirSync(join(dir, "overlays")).filter((e) => existsSync(join(dir, "overlays", e, "kustomization.yaml"))).sort();
+    const mine = args.envs
+      .filter((e) => (isFixture ? e.startsWith(`${label}/`) : !args.fixtures.some((f) => e.startsWith(`${f}/`))))
+      .map((e) => (isFixture ? e.slice(label.length + 1) : e));
+    const all = readdirSync(join(dir, "overlays"))
+      .filter((e) => existsSync(join(dir, "overlays", e, "kustomization.yaml")))
+      .sort();
     for (const env of mine.length ? mine : all) {
       if (!all.includes(env)) usage(`no overlays/${env} in ${isFixture ? `fixture ${label}` : dir}`);
       plans.push({ dir, label, env });
@@ -232,8 +236,12 @@ async function main(): Promise<number> {
       }
       if (args.keep && last && eut) {
         const client = await cluster.client(eut.namespace).catch(() => undefined);
-        console.log(`e2e: kept ${envLabel}: client network namespace ${client?.slot.netns} (Kubernetes namespace ${eut.namespace}), bootstrap ${eut.bootstrap}`);
-        console.log(`e2e:   e.g. ip netns exec ${client?.slot.netns} java -cp '${cluster.opts.libDir}/*' org.apache.kafka.tools.TopicCommand --bootstrap-server ${eut.bootstrap} --list`);
+        console.log(
+          `e2e: kept ${envLabel}: client network namespace ${client?.slot.netns} (Kubernetes namespace ${eut.namespace}), bootstrap ${eut.bootstrap}`,
+        );
+        console.log(
+          `e2e:   e.g. ip netns exec ${client?.slot.netns} java -cp '${cluster.opts.libDir}/*' org.apache.kafka.tools.TopicCommand --bootstrap-server ${eut.bootstrap} --list`,
+        );
         console.log("e2e:   the pods keep running without their controllers (no restarts); remove everything with: npm run e2e -- --down");
         activeCluster = undefined;
       } else {

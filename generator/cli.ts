@@ -82,7 +82,10 @@ async function main(argv: string[]): Promise<number> {
     return diffCommand(rest, writer(process.stdout), writer(process.stderr));
   }
   if (command === "init" || command === "validate") {
-    const { values } = parseFlags(rest, command === "init" ? { dir: { type: "string", default: "." } } : { dir: { type: "string", default: "." }, config: { type: "string" } });
+    const { values } = parseFlags(
+      rest,
+      command === "init" ? { dir: { type: "string", default: "." } } : { dir: { type: "string", default: "." }, config: { type: "string" } },
+    );
     if (values["help"]) {
       process.stdout.write(HELP);
       return 0;
@@ -136,7 +139,8 @@ async function main(argv: string[]): Promise<number> {
   const noCommit = values.check ? "--check" : values["dry-run"] ? "--dry-run" : !values.commit ? "--no-commit" : "";
   if (gitFlags && noCommit) throw new UsageError(`${gitFlags} act${gitFlags.includes(" and ") ? "" : "s"} on a commit, which ${noCommit} does not make`);
   if (values.branch === "") throw new UsageError("--branch needs a name, e.g. --branch kafka/prod-4-brokers");
-  if (values.base !== undefined && (values.base === "" || values.base.startsWith("-"))) throw new UsageError("--base needs a git revision, e.g. --base origin/main");
+  if (values.base !== undefined && (values.base === "" || values.base.startsWith("-")))
+    throw new UsageError("--base needs a git revision, e.g. --base origin/main");
 
   const { runScaffold } = await import("./scaffold.js");
   const result = await runScaffold(

@@ -40,7 +40,10 @@ function clusterLine(model: Model, cluster: string, changes: readonly FileChange
     const gone = envs.filter((e) => !moved.includes(e));
     const apps = [names.root(cluster), ...gone.map(names.application)].join(" ");
     // A moved environment's Application is re-created by its new cluster's root; only another Argo CD must drop the old one.
-    const note = moved.map((e) => `; ${e} moved to clusters/${model.environments.find((em) => em.env.name === e)!.env.cluster} (if that is another Argo CD, delete ${names.application(e)} here too)`);
+    const note = moved.map(
+      (e) =>
+        `; ${e} moved to clusters/${model.environments.find((em) => em.env.name === e)!.env.cluster} (if that is another Argo CD, delete ${names.application(e)} here too)`,
+    );
     return `${dir}: removed; in its Argo CD delete by hand: kubectl -n ${model.config.argocd.namespace} delete application ${apps}${note.join("")}`;
   }
   return `${dir}: Argo CD objects changed`;
@@ -83,9 +86,12 @@ export function commitTitle(
     else updated.push(env);
   }
   if (changed.base) updated.push("base");
-  const parts = [added.length && `add ${added.join(", ")}`, removed.length && `remove ${removed.join(", ")}`, ...specific, updated.length && `update ${updated.join(", ")}`].filter(
-    (p): p is string => typeof p === "string",
-  );
+  const parts = [
+    added.length && `add ${added.join(", ")}`,
+    removed.length && `remove ${removed.join(", ")}`,
+    ...specific,
+    updated.length && `update ${updated.join(", ")}`,
+  ].filter((p): p is string => typeof p === "string");
   if (parts.length === 0)
     parts.push(changed.clusters.length ? `update Argo CD objects of ${changed.clusters.map((c) => `clusters/${c}`).join(", ")}` : "update generated files");
   const title = `${name}: ${parts.join(", ")}`;
@@ -97,16 +103,24 @@ export function commitTitle(
 
 /** The config's side of the title's comparison. */
 export function factsOf(model: Model): Map<string, EnvFacts> {
-  return new Map(model.environments.map(({ env }) => [env.name, { brokers: env.brokers, image: env.image, workload: env.workload, storage: env.storage.size }]));
+  return new Map(
+    model.environments.map(({ env }) => [env.name, { brokers: env.brokers, image: env.image, workload: env.workload, storage: env.storage.size }]),
+  );
 }
 
 /** `before`: the facts of the environments as committed (empty for a first scaffold). */
 export function commitMessage(model: Model, changes: readonly FileChange[], before: ReadonlyMap<string, EnvFacts> = new Map()): string {
   const byArea = new Map<string, FileChange[]>();
   for (const c of changes) byArea.set(changeArea(c.path), [...(byArea.get(changeArea(c.path)) ?? []), c]);
-  const envs = [...byArea.keys()].filter((a) => a.startsWith("env:")).map((a) => a.slice(4)).sort();
+  const envs = [...byArea.keys()]
+    .filter((a) => a.startsWith("env:"))
+    .map((a) => a.slice(4))
+    .sort();
   const shared = byArea.has("base");
-  const clusters = [...byArea.keys()].filter((a) => a.startsWith("cluster:")).map((a) => a.slice(8)).sort();
+  const clusters = [...byArea.keys()]
+    .filter((a) => a.startsWith("cluster:"))
+    .map((a) => a.slice(8))
+    .sort();
   // base/ files that are only added come with an environment (the first one, or a first of its workload): its "add" or "switch" says it.
   const baseChanged = (byArea.get("base") ?? []).some((c) => c.kind !== "added");
   const subject = commitTitle(model.kafkaName, before, factsOf(model), { envs, base: baseChanged, clusters });

@@ -52,8 +52,7 @@ export class ConfigError extends UserError {
     readonly problems: readonly Problem[],
   ) {
     super(
-      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written\n` +
-        problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
+      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written\n` + problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
     );
   }
 }

@@ -81,7 +81,8 @@ export async function checkGeneratedPaths(dir: string, files: Iterable<string>, 
         break;
       }
       if (last && k === "dir") report(rel, `${rel}: is a folder, but kafka-gitops writes a file there: move the folder away (\`mv ${rel} ${rel}.moved\`).`);
-      else if (last && k === "other") report(rel, `${rel}: is a special file (a pipe, socket or device), but kafka-gitops writes a regular file there: remove it.`);
+      else if (last && k === "other")
+        report(rel, `${rel}: is a special file (a pipe, socket or device), but kafka-gitops writes a regular file there: remove it.`);
     }
   }
   // Without links every path stays inside; this catches what lstat cannot see (a folder replaced while we looked).
@@ -95,7 +96,10 @@ export async function checkGeneratedPaths(dir: string, files: Iterable<string>, 
   if (problems.size)
     throw new UserError(
       `${problems.size} generated path${problems.size === 1 ? " is" : "s are"} unsafe to write in ${dir}; nothing was written:\n` +
-        [...problems.keys()].sort().map((k) => `  ${problems.get(k)}`).join("\n"),
+        [...problems.keys()]
+          .sort()
+          .map((k) => `  ${problems.get(k)}`)
+          .join("\n"),
     );
 }
 

@@ -5,7 +5,11 @@ import { resolve } from "node:path";
 import { GitError, UsageError } from "./errors.js";
 import { runGit } from "./git-spawn.js";
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 type SimpleGit = import("simple-git").SimpleGit;
 
@@ -23,8 +27,7 @@ export async function openRepo(dir: string): Promise<Repo> {
   } catch {
     inside = false;
   }
-  if (!inside)
-    throw new GitError(`${dir} is not a git repository: run \`git init --initial-branch=main\` there, or pass --no-commit to only write the files`);
+  if (!inside) throw new GitError(`${dir} is not a git repository: run \`git init --initial-branch=main\` there, or pass --no-commit to only write the files`);
   return { git, dir };
 }
 
@@ -225,8 +228,7 @@ export const REMOTE = "origin";
 
 export async function checkRemote(repo: Repo): Promise<void> {
   const url = await repo.git.raw(["remote", "get-url", REMOTE]).catch(() => "");
-  if (!url.trim())
-    throw new GitError(`--push needs a remote named ${REMOTE}: add it with \`git remote add ${REMOTE} <url>\` (nothing was written)`);
+  if (!url.trim()) throw new GitError(`--push needs a remote named ${REMOTE}: add it with \`git remote add ${REMOTE} <url>\` (nothing was written)`);
 }
 
 /**

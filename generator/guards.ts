@@ -4,7 +4,7 @@
 // remote branch it updates), plus the working tree's generated files, so no
 // rebase, deletion or hand edit switches a guard off. Each guard yields only to
 // its own flag; --force (hand-edit protection) never reaches here.
-import type { ConfigPath, Problem } from "./errors.js";
+import type { Problem } from "./errors.js";
 import { UserError, formatProblem } from "./errors.js";
 import type { Model } from "./model/model.js";
 import { statesFromModel, type EnvironmentState, type EnvironmentStates } from "./model/state.js";
@@ -78,7 +78,10 @@ export function refusals(warnings: readonly Warning[], opts: GuardOptions, again
     if (!guard || allowed(w, guard, opts)) continue;
     const why = w.message.replace(new RegExp(`^${w.environment}: `), "");
     const flag = guard.option === undefined ? guard.flag : `${guard.flag} ${w.environment}`;
-    out.push({ path: w.path, message: `refused: ${why}${against ? ` (compared with ${against})` : ""}. Safe way: ${w.advice} Then, ${guard.hint}, pass ${flag}.` });
+    out.push({
+      path: w.path,
+      message: `refused: ${why}${against ? ` (compared with ${against})` : ""}. Safe way: ${w.advice} Then, ${guard.hint}, pass ${flag}.`,
+    });
   }
   return out;
 }
@@ -86,7 +89,10 @@ export function refusals(warnings: readonly Warning[], opts: GuardOptions, again
 /** Exit 1 with every refusal; nothing has been written at this point. */
 export class RefusedChange extends UserError {
   constructor(readonly problems: readonly Problem[]) {
-    super(`${plural(problems.length, "change")} would break a running Kafka cluster; nothing was written:\n` + problems.map((p) => `  ${formatProblem(p)}`).join("\n"));
+    super(
+      `${plural(problems.length, "change")} would break a running Kafka cluster; nothing was written:\n` +
+        problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
+    );
   }
 }
 
@@ -112,7 +118,8 @@ interface Side {
 async function sides(input: GuardInput, after: ReadonlyMap<string, EnvironmentState>): Promise<Side[]> {
   const out: Side[] = [];
   const repo = await insideGitRepo(input.dir);
-  if (!repo && input.base !== undefined) throw new UserError(`--base ${input.base}: ${input.dir} is not inside a git repository, so there is no revision to compare with`);
+  if (!repo && input.base !== undefined)
+    throw new UserError(`--base ${input.base}: ${input.dir} is not inside a git repository, so there is no revision to compare with`);
   if (repo) {
     const base = input.base ?? "HEAD";
     if (input.base !== undefined && (await resolveCommit(input.dir, base)) === undefined)

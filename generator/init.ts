@@ -24,7 +24,9 @@ export function cloneUrl(remote: string, dir: string): string {
 function currentBranch(dir: string): Promise<string | undefined> {
   return import("node:child_process").then(
     ({ execFile }) =>
-      new Promise((done) => execFile("git", ["symbolic-ref", "--quiet", "--short", "HEAD"], { cwd: dir }, (err, stdout) => done(err ? undefined : stdout.trim() || undefined))),
+      new Promise((done) =>
+        execFile("git", ["symbolic-ref", "--quiet", "--short", "HEAD"], { cwd: dir }, (err, stdout) => done(err ? undefined : stdout.trim() || undefined)),
+      ),
   );
 }
 
@@ -32,7 +34,9 @@ export async function runInit(opts: { dir: string }, out: Output): Promise<0> {
   const dir = resolve(opts.dir);
   const configPath = join(dir, CONFIG_FILE);
   if (existsSync(configPath))
-    throw new UserError(`${configPath} already exists; init never overwrites a config (nothing was written). Edit it, and check it with \`npx kafka-gitops validate\`.`);
+    throw new UserError(
+      `${configPath} already exists; init never overwrites a config (nothing was written). Edit it, and check it with \`npx kafka-gitops validate\`.`,
+    );
   await mkdir(dir, { recursive: true });
 
   const [{ renderTemplate }, { renderJsonSchema }, { configSchema }] = await Promise.all([
@@ -54,7 +58,10 @@ export async function runInit(opts: { dir: string }, out: Output): Promise<0> {
   ];
   const width = Math.max(...commands.map(([c]) => c.length));
 
-  await writeFile(configPath, renderTemplate("init-config", { command, placeholder: remote === undefined, url: JSON.stringify(url), revision: revision ?? "", image }));
+  await writeFile(
+    configPath,
+    renderTemplate("init-config", { command, placeholder: remote === undefined, url: JSON.stringify(url), revision: revision ?? "", image }),
+  );
   out.info(`wrote ${CONFIG_FILE}${remote === undefined ? " (no origin remote: set repo.url)" : ` (repo.url ${url})`}`);
   if (!existsSync(join(dir, SCHEMA_FILE))) {
     // With the header the scaffold writes here, so its first run finds the file current.

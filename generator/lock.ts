@@ -60,7 +60,13 @@ export async function acquireLock(dir: string, print: (line: string) => void): P
     },
   };
   // A missing folder has nothing to guard yet; loading the config reports it.
-  if (!(await stat(dir).then((st) => st.isDirectory(), () => false))) return { release: async () => {} };
+  if (
+    !(await stat(dir).then(
+      (st) => st.isDirectory(),
+      () => false,
+    ))
+  )
+    return { release: async () => {} };
   if (await create(path)) return lock;
   const holder = await readPid(path);
   // No pid yet: its run is between creating the file and writing into it.

@@ -32,14 +32,16 @@ export function planSummary(plan: Plan, warnings: ReadonlyMap<string, number>, o
   const lines: string[] = [];
   for (const area of [...areas.keys()].sort((a, b) => (areaOrder(a) < areaOrder(b) ? -1 : 1))) {
     const n = areas.get(area)!;
-    const counts = [n.added && `${n.added} added`, n.changed && `${n.changed} changed`, n.removed && `${n.removed} removed`].filter(Boolean).join(", ") || "unchanged";
+    const counts =
+      [n.added && `${n.added} added`, n.changed && `${n.changed} changed`, n.removed && `${n.removed} removed`].filter(Boolean).join(", ") || "unchanged";
     const w = area.startsWith("env:") ? (warnings.get(area.slice(4)) ?? 0) : 0;
     lines.push(`  ${areaLabel(area)}: ${counts}${w ? `, ${plural(w, "warning")} (above)` : ""}`);
   }
-  if (opts.verbose)
-    for (const c of plan.changes) lines.push(`  ${verb}${c.kind === "added" ? "add" : c.kind === "changed" ? "update" : "remove"} ${c.path}`);
+  if (opts.verbose) for (const c of plan.changes) lines.push(`  ${verb}${c.kind === "added" ? "add" : c.kind === "changed" ? "update" : "remove"} ${c.path}`);
   const count = (k: string) => plan.changes.filter((c) => c.kind === k).length;
   const more = opts.verbose ? "" : opts.dryRun ? " (--verbose lists every file, with diffs)" : " (--verbose lists every file)";
-  lines.push(`${verb ? "would write" : "wrote"}: ${count("added")} added, ${count("changed")} updated, ${count("removed")} removed, ${plan.unchanged} unchanged${more}`);
+  lines.push(
+    `${verb ? "would write" : "wrote"}: ${count("added")} added, ${count("changed")} updated, ${count("removed")} removed, ${plan.unchanged} unchanged${more}`,
+  );
   return lines;
 }

@@ -15,8 +15,7 @@
  * "1E3" is 1000, and a lone "e" is not a suffix.
  */
 
-const QUANTITY =
-  /^(?<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:(?<binary>[KMGTPE])i|(?<decimal>[numkMGTPE])|[eE](?<exponent>[+-]?[0-9]+))?$/;
+const QUANTITY = /^(?<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:(?<binary>[KMGTPE])i|(?<decimal>[numkMGTPE])|[eE](?<exponent>[+-]?[0-9]+))?$/;
 
 /** Powers of 1024 named by the first letter of a binary suffix. */
 const BINARY_POWER: Readonly<Record<string, number>> = { K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 };
@@ -65,7 +64,7 @@ function quantityValue(number: string, groups: Record<string, string | undefined
     return Number(number) * 1024 ** (BINARY_POWER[binary] ?? 0);
   }
   const decimal = groups["decimal"];
-  const exponent = decimal !== undefined ? DECIMAL_EXPONENT[decimal] ?? 0 : groups["exponent"] ?? "0";
+  const exponent = decimal !== undefined ? (DECIMAL_EXPONENT[decimal] ?? 0) : (groups["exponent"] ?? "0");
   // Let the number parser apply the power of ten: "250e-3" rounds once and
   // gives exactly 0.25, where 250 * 0.001 would carry 0.001's binary error.
   return Number(`${number}e${exponent}`);
@@ -96,7 +95,7 @@ export function parseJvmSize(s: string): number {
     throw new Error(`invalid JVM size: ${JSON.stringify(s)}`);
   }
   const unit = groups["unit"];
-  const bytes = Number(digits) * (unit === undefined ? 1 : JVM_UNIT[unit.toLowerCase()] ?? 1);
+  const bytes = Number(digits) * (unit === undefined ? 1 : (JVM_UNIT[unit.toLowerCase()] ?? 1));
   if (!Number.isSafeInteger(bytes)) {
     throw new RangeError(`JVM size too large: ${JSON.stringify(s)}`);
   }
@@ -157,7 +156,8 @@ export function quantityProblem(s: string, kind: QuantityKind): string | undefin
   if (value > max.value) return `is above ${max.text} ${max.what}; check the unit (${max.units})`;
   if (kind === "cpu") {
     // Kubernetes keeps CPU in thousandths of a core ("1m"); anything finer is refused or rounded.
-    if (!Number.isInteger(Math.round(value * 1e9) / 1e6)) return 'is finer than 1m (a thousandth of a CPU), the smallest CPU unit Kubernetes keeps; write e.g. "1m" or "250m"';
+    if (!Number.isInteger(Math.round(value * 1e9) / 1e6))
+      return 'is finer than 1m (a thousandth of a CPU), the smallest CPU unit Kubernetes keeps; write e.g. "1m" or "250m"';
   } else if (!Number.isInteger(value)) {
     return `is not a whole number of bytes; write e.g. ${kind === "memory" ? '"512Mi" or "2Gi"' : '"5Gi"'}`;
   }

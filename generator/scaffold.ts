@@ -100,7 +100,14 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
   if (opts.check) return reportCheck(plan, out.info, command);
   // Risky changes against what is committed come first; those that would break a running cluster are refused.
   const { warnings: risks }: { warnings: Warning[] } = await checkGuards(
-    { dir, model, workingTree: disk.generated, ...(opts.base !== undefined && { base: opts.base }), push: opts.push ?? false, ...(opts.branch !== undefined && { branch: opts.branch }) },
+    {
+      dir,
+      model,
+      workingTree: disk.generated,
+      ...(opts.base !== undefined && { base: opts.base }),
+      push: opts.push ?? false,
+      ...(opts.branch !== undefined && { branch: opts.branch }),
+    },
     {
       allowScaleDown: opts.allowScaleDown ?? false,
       allowRemove: opts.allowRemove ?? [],
@@ -153,8 +160,9 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
 
 /** Every git precondition, read-only: a refusal here leaves the repository exactly as it was. */
 async function gitPreflight(dir: string, plan: Plan, present: readonly string[], opts: ScaffoldOptions) {
-  const { openRepo, checkIdentity, checkNothingInProgress, checkNotIgnored, currentBranch, planBranch, checkRemote, uncommittedPaths } =
-    await import("./git.js");
+  const { openRepo, checkIdentity, checkNothingInProgress, checkNotIgnored, currentBranch, planBranch, checkRemote, uncommittedPaths } = await import(
+    "./git.js"
+  );
   const repo = await openRepo(dir);
   await checkNothingInProgress(repo);
   await checkIdentity(repo);
@@ -171,7 +179,10 @@ async function gitPreflight(dir: string, plan: Plan, present: readonly string[],
     await checkRemote(repo);
   }
   if (!opts.force) {
-    const dirty = await uncommittedPaths(repo, plan.changes.map((c) => c.path));
+    const dirty = await uncommittedPaths(
+      repo,
+      plan.changes.map((c) => c.path),
+    );
     if (dirty.length)
       throw new GitError(
         `uncommitted changes in generated files would be overwritten:\n${dirty.map((p) => `  ${p}`).join("\n")}\n` +
@@ -213,11 +224,16 @@ function reportCheck(plan: Plan, print: (line: string) => void, command: string)
     print(`up to date: ${plan.unchanged} generated files match the config`);
     return { exitCode: 0, plan };
   }
-  const label = (k: string) => (k === "added" ? "missing" : k === "removed" ? "no longer generated" : k === "changed" ? "differs" : "hand-written file at a generated path");
+  const label = (k: string) =>
+    k === "added" ? "missing" : k === "removed" ? "no longer generated" : k === "changed" ? "differs" : "hand-written file at a generated path";
   print(`the generated tree does not match the config (${drift.length} file${drift.length === 1 ? "" : "s"}):`);
   for (const d of drift) print(`  ${d.path}: ${label(d.kind)}`);
   const lines = plan.changes
-    .flatMap((c) => unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path} (on disk)`, newLabel: `b/${c.path} (from config)` }).trimEnd().split("\n"))
+    .flatMap((c) =>
+      unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path} (on disk)`, newLabel: `b/${c.path} (from config)` })
+        .trimEnd()
+        .split("\n"),
+    )
     .filter((l) => l.length > 0);
   for (const l of lines.slice(0, MAX_CHECK_DIFF_LINES)) print(l);
   if (lines.length > MAX_CHECK_DIFF_LINES) print(`... ${lines.length - MAX_CHECK_DIFF_LINES} more diff lines`);

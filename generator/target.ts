@@ -46,7 +46,8 @@ function samePath(a: string, b: string): boolean {
  * tree sits in a subfolder.
  */
 export function regenerateHint(dir: string, prefix: string, configPath: string): { hint: string; command: string } {
-  if (prefix === "" && samePath(dir, packageRoot()) && relative(dir, configPath) === CONFIG_FILE) return { hint: REGENERATE_HINT, command: `${SCAFFOLD_COMMAND} --` };
+  if (prefix === "" && samePath(dir, packageRoot()) && relative(dir, configPath) === CONFIG_FILE)
+    return { hint: REGENERATE_HINT, command: `${SCAFFOLD_COMMAND} --` };
   const rel = relative(dir, configPath);
   const inside = !rel.startsWith("..") && !isAbsolute(rel);
   const config = inside ? `${prefix}${rel}` : CONFIG_FILE;
@@ -59,7 +60,9 @@ export function regenerateHint(dir: string, prefix: string, configPath: string):
 export function withRegenerateHint(tree: FileTree, hint: string): FileTree {
   if (hint === REGENERATE_HINT) return tree;
   const command = /`([^`]+)`$/.exec(hint)![1]!;
-  return fileTree([...tree].map(([p, text]): [string, string] => [p, text.split(REGENERATE_HINT).join(hint).split(`\`${SCAFFOLD_COMMAND}\``).join(`\`${command}\``)]));
+  return fileTree(
+    [...tree].map(([p, text]): [string, string] => [p, text.split(REGENERATE_HINT).join(hint).split(`\`${SCAFFOLD_COMMAND}\``).join(`\`${command}\``)]),
+  );
 }
 
 /** local/ folders the overlay cannot include as they are: printed as warnings, never fatal (the folder is the team's). */
@@ -70,12 +73,16 @@ export function localWarnings(dir: string, model: Model): string[] {
     if (!existsSync(join(dir, folder))) continue;
     const file = KUSTOMIZATION_FILES.find((f) => existsSync(join(dir, folder, f)));
     if (file === undefined) {
-      out.push(`warning: ${folder}/ has no kustomization.yaml, so the overlay does not include it; add one with \`kind: Component\` (see README.md, Your own files)`);
+      out.push(
+        `warning: ${folder}/ has no kustomization.yaml, so the overlay does not include it; add one with \`kind: Component\` (see README.md, Your own files)`,
+      );
       continue;
     }
     const text = readFileSync(join(dir, folder, file), "utf8");
     if (!/^kind:\s*["']?Component["']?\s*(#.*)?$/m.test(text))
-      out.push(`warning: ${folder}/${file} is not a Kustomize Component: set \`apiVersion: kustomize.config.k8s.io/v1alpha1\` and \`kind: Component\`, or kubectl kustomize ${dirs.overlay(env.name)} fails`);
+      out.push(
+        `warning: ${folder}/${file} is not a Kustomize Component: set \`apiVersion: kustomize.config.k8s.io/v1alpha1\` and \`kind: Component\`, or kubectl kustomize ${dirs.overlay(env.name)} fails`,
+      );
   }
   return out;
 }

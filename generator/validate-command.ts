@@ -15,6 +15,8 @@ export async function runValidate(opts: { dir: string; config?: string }, out: O
   const warnings = configWarnings(config);
   for (const w of warnings) out.warn(`warning: ${formatProblem(w)}`);
   const envs = config.environments.length;
-  out.info(`ok: ${file} (${envs} environment${envs === 1 ? "" : "s"}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : ""})`);
+  out.info(
+    `ok: ${file} (${envs} environment${envs === 1 ? "" : "s"}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : ""})`,
+  );
   return 0;
 }

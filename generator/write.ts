@@ -47,7 +47,11 @@ export async function applyPlan(dir: string, plan: Plan): Promise<void> {
   } catch (err) {
     const left = staged.filter((s) => !renamed.has(s.tmp));
     await Promise.all(left.map((s) => rm(s.tmp, { force: true }).catch(() => {})));
-    throw writeError(left[0]?.path ?? "a generated file", err, `${renamed.size} of ${staged.length} files were already replaced: fix the problem and run the scaffold again with --force to finish.`);
+    throw writeError(
+      left[0]?.path ?? "a generated file",
+      err,
+      `${renamed.size} of ${staged.length} files were already replaced: fix the problem and run the scaffold again with --force to finish.`,
+    );
   }
   for (const c of plan.changes.filter((c) => c.kind === "removed")) {
     await rm(join(dir, c.path), { force: true });

@@ -83,7 +83,8 @@ function keyText(key: string): string | undefined {
 function scalarText(value: unknown, column: number, inSequence: boolean): string | undefined {
   if (value === null || value === undefined) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value === "number") return memo(valueTexts, `n${value}${Object.is(value, -0) ? "-" : ""}`, () => stringify({ k: value }, STRINGIFY_OPTIONS).slice(3, -1));
+  if (typeof value === "number")
+    return memo(valueTexts, `n${value}${Object.is(value, -0) ? "-" : ""}`, () => stringify({ k: value }, STRINGIFY_OPTIONS).slice(3, -1));
   if (typeof value !== "string") return undefined;
   if (!value.includes("\n")) return memo(valueTexts, `s${value}`, () => stringify({ k: value }, STRINGIFY_OPTIONS).slice(3, -1));
   if (inSequence || column % 2 !== 0) return undefined;
@@ -166,7 +167,8 @@ const written = new Map<string, readonly unknown[]>();
 const MAX_WRITTEN = 100_000;
 const scalarRoundTrips = new Map<string, boolean>();
 // Strings YAML 1.2 could read as something else (null, bool, int, float): checked once each.
-const NON_STRING_1_2 = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))?$/;
+const NON_STRING_1_2 =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))?$/;
 
 function scalarRoundTrip(value: string | number): boolean {
   const key = `${typeof value} ${value}`;
@@ -285,7 +287,8 @@ function loadFailure(err: unknown): string {
   if (/excessive alias count/i.test(message))
     return `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies; write the repeated values out instead of nesting aliases`;
   const unresolved = /unresolved alias.*: (.*)$/i.exec(message);
-  if (unresolved) return `the alias *${unresolved[1]} has no anchor &${unresolved[1]} before it; define the anchor first (YAML reads top to bottom) or write the value out`;
+  if (unresolved)
+    return `the alias *${unresolved[1]} has no anchor &${unresolved[1]} before it; define the anchor first (YAML reads top to bottom) or write the value out`;
   if (/merge sources/i.test(message)) return 'a "<<" merge key needs a mapping or an alias of one, e.g. "<<: *defaults"; fix the value after "<<:"';
   throw err;
 }

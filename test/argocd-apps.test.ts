@@ -15,7 +15,10 @@ import { renderText } from "./support/render.js";
 
 type Obj = Record<string, any>;
 
-const docsOf = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS() as Obj).filter(Boolean);
+const docsOf = (text: string): Obj[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as Obj)
+    .filter(Boolean);
 
 /** Every object under clusters/, with the folder it sits in. */
 function argoObjects(tree: FileTree): Array<{ cluster: string; file: string; obj: Obj }> {
@@ -62,10 +65,17 @@ function checkConfig(t: import("ava").ExecutionContext, configText: string): voi
 
   const apps = objects.filter((o) => o.obj.kind === "Application");
   const projects = objects.filter((o) => o.obj.kind === "AppProject");
-  t.true(objects.every((o) => o.obj.kind === "Application" || o.obj.kind === "AppProject"), "no ApplicationSet or other kinds");
+  t.true(
+    objects.every((o) => o.obj.kind === "Application" || o.obj.kind === "AppProject"),
+    "no ApplicationSet or other kinds",
+  );
   for (const { obj } of objects) {
     t.is(obj.metadata.namespace, want.argoNamespace, `${obj.kind}/${obj.metadata.name} lives in Argo CD's namespace`);
-    t.deepEqual(keyPaths(obj).filter((p) => DEPRECATED.test(p)), [], `${obj.metadata.name}: no deprecated fields`);
+    t.deepEqual(
+      keyPaths(obj).filter((p) => DEPRECATED.test(p)),
+      [],
+      `${obj.metadata.name}: no deprecated fields`,
+    );
   }
 
   for (const env of want.envs) {
@@ -82,14 +92,20 @@ function checkConfig(t: import("ava").ExecutionContext, configText: string): voi
     const policy = obj.spec.syncPolicy;
     if (env.sync.automated) t.deepEqual(policy.automated, { prune: env.sync.prune, selfHeal: env.sync.selfHeal });
     else t.false("automated" in policy, "automated omitted when sync.automated is false");
-    t.false(policy.syncOptions.some((o: string) => o.startsWith("CreateNamespace")), "the overlay carries the Namespace");
+    t.false(
+      policy.syncOptions.some((o: string) => o.startsWith("CreateNamespace")),
+      "the overlay carries the Namespace",
+    );
     t.true(policy.retry.limit > 0 && typeof policy.retry.backoff.duration === "string");
   }
 
   const clusters = [...new Set(want.envs.map((e) => e.cluster))].sort();
   t.deepEqual([...new Set(objects.map((o) => o.cluster))].sort(), clusters, "a folder for exactly the clusters named");
   const projectFiles = clusters.map((c) => tree.get(`clusters/${c}/appprojects.yaml`));
-  t.true(projectFiles.every((f) => f !== undefined && f === projectFiles[0]), "the AppProjects are byte-identical in every folder");
+  t.true(
+    projectFiles.every((f) => f !== undefined && f === projectFiles[0]),
+    "the AppProjects are byte-identical in every folder",
+  );
 
   const kafkaProject = projects.find((p) => p.obj.metadata.name === want.project)!.obj;
   t.deepEqual(kafkaProject.spec.sourceRepos, [want.url]);
@@ -99,7 +115,10 @@ function checkConfig(t: import("ava").ExecutionContext, configText: string): voi
 
   const wave = (o: Obj) => Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? 0);
   const lastProject = Math.max(...projects.map((p) => wave(p.obj)));
-  t.true(apps.every((a) => wave(a.obj) > lastProject), "AppProjects sync before the Applications");
+  t.true(
+    apps.every((a) => wave(a.obj) > lastProject),
+    "AppProjects sync before the Applications",
+  );
 
   for (const cluster of clusters) {
     const kustomization = parse(tree.get(`clusters/${cluster}/kustomization.yaml`)!);
@@ -131,11 +150,19 @@ environments:
   edge: { cluster: edge, namespace: kafka-edge, workload: deployment-per-broker }
 `;
 
-for (const url of ["https://git.example.com/acme/kafka.git", "ssh://git@git.example.com:2222/acme/kafka.git", "git@github.com:acme/kafka.git", "file:///srv/git/kafka.git"])
+for (const url of [
+  "https://git.example.com/acme/kafka.git",
+  "ssh://git@git.example.com:2222/acme/kafka.git",
+  "git@github.com:acme/kafka.git",
+  "file:///srv/git/kafka.git",
+])
   test(`several environments on several clusters, repo.url ${url} carried verbatim`, (t) => checkConfig(t, SEVERAL(url)));
 
 test("the Kafka project permits exactly the kinds of the workloads in use", (t) => {
-  const kinds = (w: Parameters<typeof namespacedKinds>[0]) => namespacedKinds(w).map((k) => `${k.group}/${k.kind}`).sort();
+  const kinds = (w: Parameters<typeof namespacedKinds>[0]) =>
+    namespacedKinds(w)
+      .map((k) => `${k.group}/${k.kind}`)
+      .sort();
   const common = ["/ConfigMap", "/Service", "networking.k8s.io/NetworkPolicy", "policy/PodDisruptionBudget"];
   t.deepEqual(kinds(["statefulset"]), [...common, "apps/StatefulSet"].sort());
   t.deepEqual(kinds(["deployment-per-broker"]), [...common, "/PersistentVolumeClaim", "apps/Deployment"].sort());
@@ -165,11 +192,18 @@ test("argocd.project default and Application name clashes are refused", (t) => {
 
 test("commit messages say how to bootstrap a new cluster folder and what to delete for a removed one", (t) => {
   const before = renderText(SEVERAL("https://git.example.com/acme/kafka.git"));
-  const first = commitMessage(before.model, [...before.tree.keys()].map((path) => ({ path, kind: "added" as const })));
+  const first = commitMessage(
+    before.model,
+    [...before.tree.keys()].map((path) => ({ path, kind: "added" as const })),
+  );
   t.regex(first, /^clusters\/edge: new; bootstrap it once with `kubectl apply -k clusters\/edge`$/m);
 
   // dev leaves the config and edge moves to shared: both folders disappear.
-  const after = renderText(SEVERAL("https://git.example.com/acme/kafka.git").replace(/  dev: .*\n/, "").replace("cluster: edge,", "cluster: shared,"));
+  const after = renderText(
+    SEVERAL("https://git.example.com/acme/kafka.git")
+      .replace(/  dev: .*\n/, "")
+      .replace("cluster: edge,", "cluster: shared,"),
+  );
   const changes = [
     ...[...before.tree.keys()].filter((p) => !after.tree.has(p)).map((path) => ({ path, kind: "removed" as const })),
     ...[...after.tree.keys()].filter((p) => !before.tree.has(p)).map((path) => ({ path, kind: "added" as const })),
@@ -177,6 +211,9 @@ test("commit messages say how to bootstrap a new cluster folder and what to dele
   ];
   const message = commitMessage(after.model, changes, factsOf(before.model));
   t.regex(message, /^clusters\/dev: removed; in its Argo CD delete by hand: kubectl -n gitops delete application kafka-apps-dev kafka-dev$/m);
-  t.regex(message, /^clusters\/edge: removed; in its Argo CD delete by hand: kubectl -n gitops delete application kafka-apps-edge; edge moved to clusters\/shared \(if that is another Argo CD, delete kafka-edge here too\)$/m);
+  t.regex(
+    message,
+    /^clusters\/edge: removed; in its Argo CD delete by hand: kubectl -n gitops delete application kafka-apps-edge; edge moved to clusters\/shared \(if that is another Argo CD, delete kafka-edge here too\)$/m,
+  );
   t.regex(message, /^clusters\/shared: Argo CD objects changed$/m);
 });

@@ -104,7 +104,10 @@ test("awkward values come back unchanged from kafka.env, the ConfigMap, server.p
 
   // kafka.env, read the way Kustomize reads an env file: one KEY=VALUE per line, split at the first "=".
   const envEntries = (path: string) => {
-    const lines = tree.get(path)!.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    const lines = tree
+      .get(path)!
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"));
     const entries = new Map(lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
     t.is(entries.size, lines.length, `${path}: one entry per line, no key twice`);
     return entries;

@@ -22,7 +22,13 @@ async function snapshot(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     const path = relative(dir, join(entry.parentPath, entry.name));
     if (path === ".git" || path.startsWith(".git/") || path === "kafka-gitops.yaml") continue;
-    const hash = entry.isFile() ? createHash("sha256").update(await readFile(join(dir, path))).digest("hex") : entry.isDirectory() ? "dir" : "other";
+    const hash = entry.isFile()
+      ? createHash("sha256")
+          .update(await readFile(join(dir, path)))
+          .digest("hex")
+      : entry.isDirectory()
+        ? "dir"
+        : "other";
     out.push(`${path} ${hash}`);
   }
   return out.sort();
@@ -62,7 +68,10 @@ for (let from = 0; from < CASES.length; from += CHUNK) {
     const first = await run(["scaffold", "--dir", dir]);
     t.is(first.code, 0, first.stderr);
     const before = await state(dir);
-    t.true(before.files.some((f) => f.startsWith("overlays/prod/kafka.env ")), "the tree was generated");
+    t.true(
+      before.files.some((f) => f.startsWith("overlays/prod/kafka.env ")),
+      "the tree was generated",
+    );
 
     for (const [name, text, expected] of cases) {
       await writeFile(join(dir, "kafka-gitops.yaml"), text);

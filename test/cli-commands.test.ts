@@ -103,7 +103,9 @@ const hasScript = (() => {
   const dir = await tempDir(t);
   await writeFile(join(dir, "kafka-gitops.yaml"), WARNED);
   const onTty = (env: Record<string, string>) =>
-    execFileSync("script", ["-qec", `${process.execPath} ${CLI} validate --dir ${dir}`, "/dev/null"], { env: { PATH: process.env["PATH"], TERM: "xterm", ...env } }).toString();
+    execFileSync("script", ["-qec", `${process.execPath} ${CLI} validate --dir ${dir}`, "/dev/null"], {
+      env: { PATH: process.env["PATH"], TERM: "xterm", ...env },
+    }).toString();
   t.regex(onTty({}), /\x1b\[33mwarning:\x1b\[0m environments\.prod\.heap/);
   const plain = onTty({ NO_COLOR: "1" });
   t.regex(plain, /warning: environments\.prod\.heap/);

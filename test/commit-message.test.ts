@@ -16,7 +16,11 @@ test("add, remove and scale in one title, in that order", (t) => {
 
 test("image, workload and storage changes are named; other changes say update", (t) => {
   const before = facts({ dev: env(1), stage: env(1), prod: env(3) });
-  const after = facts({ dev: env(1, { image: "apache/kafka:4.3.2" }), stage: env(1, { workload: "deployment-per-broker" }), prod: env(3, { storage: "10Gi" }) });
+  const after = facts({
+    dev: env(1, { image: "apache/kafka:4.3.2" }),
+    stage: env(1, { workload: "deployment-per-broker" }),
+    prod: env(3, { storage: "10Gi" }),
+  });
   t.is(commitTitle("kafka", before, after, { ...none, envs: ["dev", "prod"] }), "kafka: dev image 4.3.1->4.3.2, prod storage 5Gi->10Gi");
   t.is(commitTitle("kafka", before, after, { ...none, envs: ["stage"] }), "kafka: switch stage to deployment-per-broker");
   t.is(commitTitle("kafka", before, before, { ...none, envs: ["dev"] }), "kafka: update dev", "a change the facts do not show");

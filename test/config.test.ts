@@ -66,7 +66,10 @@ test("derived defaults follow the environment's size and kafka-wide settings", (
 
 test("environments come out in name order whatever the file order", (t) => {
   const config = parseConfig(REPO + "environments:\n  zeta: {}\n  alpha: {}\n  mid: {}\n", "kafka-gitops.yaml");
-  t.deepEqual(config.environments.map((e) => e.name), ["alpha", "mid", "zeta"]);
+  t.deepEqual(
+    config.environments.map((e) => e.name),
+    ["alpha", "mid", "zeta"],
+  );
 });
 
 test("every repo.url form Git and Argo CD use is accepted", (t) => {

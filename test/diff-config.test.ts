@@ -18,7 +18,10 @@ test("diff after a config edit renders the config's tree in memory and says so, 
 
   const run = await diff(dir);
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stderr, /^note: kafka-gitops\.yaml is ahead of the generated files \(\d+ files differ\): comparing with the tree it renders, in memory; nothing was written\. Run `npx kafka-gitops scaffold` to write it\.$/m);
+  t.regex(
+    run.stderr,
+    /^note: kafka-gitops\.yaml is ahead of the generated files \(\d+ files differ\): comparing with the tree it renders, in memory; nothing was written\. Run `npx kafka-gitops scaffold` to write it\.$/m,
+  );
   t.regex(run.stdout, /^changed \(1\): prod$/m);
   t.regex(run.stdout, /^~ StatefulSet\/kafka-broker: spec\.replicas$/m);
   t.is(await readFile(join(dir, "overlays/prod/kustomization.yaml"), "utf8"), kustomization, "nothing written");

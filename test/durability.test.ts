@@ -27,8 +27,15 @@ test("2 -> 3 brokers: min ISR 2 is at most the old factor 2, so only a raised-de
 });
 
 test("3 -> 4 brokers changes no replication setting; pinning min ISR avoids the refusal", (t) => {
-  t.deepEqual(durabilityRisks(view(3), view(4), BOOT).map((r) => r.kind), ["brokers-added"]);
-  t.false(durabilityRisks(view(1), view(3, { "min.insync.replicas": "1", "offsets.topic.replication.factor": "1" }), BOOT).some((r) => r.kind === "durability-tightened"));
+  t.deepEqual(
+    durabilityRisks(view(3), view(4), BOOT).map((r) => r.kind),
+    ["brokers-added"],
+  );
+  t.false(
+    durabilityRisks(view(1), view(3, { "min.insync.replicas": "1", "offsets.topic.replication.factor": "1" }), BOOT).some(
+      (r) => r.kind === "durability-tightened",
+    ),
+  );
 });
 
 test("the replication plan gives every partition `factor` distinct brokers, round-robin", (t) => {
@@ -53,7 +60,10 @@ const risksOf = (before: string, after: string) => riskWarnings(environmentState
 
 test("scaling 1 -> 3 brokers (one voter kept) is refused unless --allow-durability-change names the environment", (t) => {
   const warnings = risksOf("{brokers: 1, controllers: 1}", "{brokers: 3, controllers: 1}");
-  t.deepEqual(warnings.map((w) => w.kind).filter((k) => k.startsWith("durability") || k === "brokers-added"), ["durability-tightened"]);
+  t.deepEqual(
+    warnings.map((w) => w.kind).filter((k) => k.startsWith("durability") || k === "brokers-added"),
+    ["durability-tightened"],
+  );
   const refused = refusals(warnings, { allowScaleDown: false, allowRemove: [] });
   t.is(refused.length, 1);
   t.regex(refused[0]!.message, /__consumer_offsets.*pass --allow-durability-change prod\.$/);
@@ -61,5 +71,8 @@ test("scaling 1 -> 3 brokers (one voter kept) is refused unless --allow-durabili
 });
 
 test("scaling 3 -> 4 brokers is no risk", (t) => {
-  t.deepEqual(risksOf("{brokers: 3}", "{brokers: 4}").map((w) => w.kind), []);
+  t.deepEqual(
+    risksOf("{brokers: 3}", "{brokers: 4}").map((w) => w.kind),
+    [],
+  );
 });

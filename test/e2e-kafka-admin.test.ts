@@ -3,7 +3,16 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseReassignVerify, planOnto, reassignArgv, ToolFailed, waitBrokersUnfenced, waitQuorum, waitUnderReplicatedZero, type Exec } from "../e2e/kafka/admin.js";
+import {
+  parseReassignVerify,
+  planOnto,
+  reassignArgv,
+  ToolFailed,
+  waitBrokersUnfenced,
+  waitQuorum,
+  waitUnderReplicatedZero,
+  type Exec,
+} from "../e2e/kafka/admin.js";
 import { parseTopicDescribe } from "../e2e/kafka/tools.js";
 import { REPO_ROOT } from "./support/paths.js";
 
@@ -47,7 +56,14 @@ test("reassignArgv writes the plan inside the client namespace and runs the tool
   t.deepEqual(argv.slice(0, 2), ["bash", "-c"]);
   t.is(argv[4], '{"version":1,"partitions":[{"topic":"move","partition":0,"replicas":[0,2]}]}');
   t.is(argv[5], "/tmp/e2e-reassignment.json");
-  t.deepEqual(argv.slice(-6), ["org.apache.kafka.tools.reassign.ReassignPartitionsCommand", "--bootstrap-server", "b:9092", "--reassignment-json-file", "/tmp/e2e-reassignment.json", "--verify"]);
+  t.deepEqual(argv.slice(-6), [
+    "org.apache.kafka.tools.reassign.ReassignPartitionsCommand",
+    "--bootstrap-server",
+    "b:9092",
+    "--reassignment-json-file",
+    "/tmp/e2e-reassignment.json",
+    "--verify",
+  ]);
 });
 
 test("parseReassignVerify: done, still moving, failed", (t) => {
@@ -55,7 +71,9 @@ test("parseReassignVerify: done, still moving, failed", (t) => {
   const moving = "Status of partition reassignment:\nReassignment of partition move-0 is still in progress.\nReassignment of partition move-1 is completed.\n";
   t.deepEqual(parseReassignVerify(moving), ["move-0"]);
   t.throws(() => parseReassignVerify("Reassignment of partition move-0 failed: NotLeaderOrFollowerException.\n"), { message: /no partition status/ });
-  t.throws(() => parseReassignVerify("Status of partition reassignment:\nReassignment of partition move-0 is an error: boom.\n"), { message: /move-0: an error/ });
+  t.throws(() => parseReassignVerify("Status of partition reassignment:\nReassignment of partition move-0 is an error: boom.\n"), {
+    message: /move-0: an error/,
+  });
   t.regex(captured("reassign-execute.txt"), /Successfully started partition reassignments for move-0,move-1,move-2/);
 });
 
@@ -77,11 +95,20 @@ test("waitUnderReplicatedZero polls until every ISR is whole, a failing call cou
 test("waitQuorum and waitBrokersUnfenced: the expected voters with a leader, every broker unfenced", async (t) => {
   const q = await waitQuorum(fakeExec({ [QUORUM]: [{ code: 0, stdout: captured("quorum-status.txt") }] }), "b:9092", [2, 1, 0], 0);
   t.is(q.leaderId, 0);
-  await t.throwsAsync(waitQuorum(fakeExec({ [QUORUM]: [{ code: 0, stdout: captured("quorum-status.txt") }] }), "b:9092", [0, 1, 2, 3], 0), { message: /voters are 0,1,2/ });
-  const exec = fakeExec({ [CLUSTER]: [{ code: 0, stdout: captured("list-endpoints-killed2.txt") }, { code: 0, stdout: captured("list-endpoints.txt") }] });
+  await t.throwsAsync(waitQuorum(fakeExec({ [QUORUM]: [{ code: 0, stdout: captured("quorum-status.txt") }] }), "b:9092", [0, 1, 2, 3], 0), {
+    message: /voters are 0,1,2/,
+  });
+  const exec = fakeExec({
+    [CLUSTER]: [
+      { code: 0, stdout: captured("list-endpoints-killed2.txt") },
+      { code: 0, stdout: captured("list-endpoints.txt") },
+    ],
+  });
   t.deepEqual((await waitBrokersUnfenced(exec, "b:9092", [0, 1, 2], 60_000)).fenced, []);
   t.is(exec.calls.length, 2);
-  await t.throwsAsync(waitBrokersUnfenced(fakeExec({ [CLUSTER]: [{ code: 0, stdout: captured("list-endpoints-killed2.txt") }] }), "b:9092", [0, 1, 2], 0), { message: /fenced: 2/ });
+  await t.throwsAsync(waitBrokersUnfenced(fakeExec({ [CLUSTER]: [{ code: 0, stdout: captured("list-endpoints-killed2.txt") }] }), "b:9092", [0, 1, 2], 0), {
+    message: /fenced: 2/,
+  });
   const failing = fakeExec({ [CLUSTER]: [{ code: 1, stdout: "", stderr: "boom" }] });
   await t.throwsAsync(waitBrokersUnfenced(failing, "b:9092", [0], 0), { message: /kafka-cluster list-endpoints .* failed \(exit 1\): boom/ });
   t.true(new ToolFailed({ tool: "topics", args: [] }, 1, "x") instanceof Error);

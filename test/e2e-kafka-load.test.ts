@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { LoadLedger, loadArgv, startLoad, type Spawn } from "../e2e/kafka/load.js";
 import { REPO_ROOT } from "./support/paths.js";
 
-const lines = (dir: string, file: string) => readFileSync(join(REPO_ROOT, "test/e2e-output", dir, file), "utf8").split("\n").filter(Boolean);
+const lines = (dir: string, file: string) =>
+  readFileSync(join(REPO_ROOT, "test/e2e-output", dir, file), "utf8")
+    .split("\n")
+    .filter(Boolean);
 
 test("a clean run: every acked value consumed once, nothing lost", (t) => {
   const ledger = new LoadLedger();
@@ -45,7 +48,9 @@ test("acked values the consumer never read are lost; failed sends are errors, no
   }
   const r = ledger.result({ producerExit: "exit 0", consumerExit: "exit 143" });
   t.like(r, { acked: 200, lost: 2, lostValues: [5, 150], produceErrors: 1, consumed: 198 });
-  t.deepEqual(r.errors, ["produce: class org.apache.kafka.common.errors.NotEnoughReplicasException Messages are rejected since there are fewer in-sync replicas than required."]);
+  t.deepEqual(r.errors, [
+    "produce: class org.apache.kafka.common.errors.NotEnoughReplicasException Messages are rejected since there are fewer in-sync replicas than required.",
+  ]);
 });
 
 test("a value stored twice is a duplicate; a record read twice at the same offset is a redelivery", (t) => {

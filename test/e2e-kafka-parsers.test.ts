@@ -94,18 +94,24 @@ test("parseTopicDescribe: every topic, internal ones included, configs with comm
   t.is(offsets?.replicationFactor, 1);
   t.like(offsets?.configs, { "cleanup.policy": "compact", "segment.bytes": "104857600" });
   t.deepEqual(underReplicated(topics), []);
-  const [x] = parseTopicDescribe("Topic: x\tTopicId: i\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: cleanup.policy=compact,delete,min.insync.replicas=2\n");
+  const [x] = parseTopicDescribe(
+    "Topic: x\tTopicId: i\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: cleanup.policy=compact,delete,min.insync.replicas=2\n",
+  );
   t.deepEqual(x?.configs, { "cleanup.policy": "compact,delete", "min.insync.replicas": "2" });
 });
 
 test("parseTopicDescribe: partition lines alone (--under-replicated-partitions), leaderless partitions", (t) => {
-  const out = "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 1,2\tIsr: \tElr: \tLastKnownElr: 2\n\tTopic: t\tPartition: 1\tLeader: 1\tReplicas: 1,2\tIsr: 1\tElr: \tLastKnownElr: \n";
+  const out =
+    "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 1,2\tIsr: \tElr: \tLastKnownElr: 2\n\tTopic: t\tPartition: 1\tLeader: 1\tReplicas: 1,2\tIsr: 1\tElr: \tLastKnownElr: \n";
   const [tp] = parseTopicDescribe(out);
   t.is(tp?.partitionCount, undefined);
-  t.deepEqual(tp?.partitions.map((p) => [p.leader, p.isr, p.lastKnownElr]), [
-    [null, [], [2]],
-    [1, [1], []],
-  ]);
+  t.deepEqual(
+    tp?.partitions.map((p) => [p.leader, p.isr, p.lastKnownElr]),
+    [
+      [null, [], [2]],
+      [1, [1], []],
+    ],
+  );
   t.deepEqual(underReplicated([tp!]), ["t-0", "t-1"]);
   t.throws(() => parseTopicDescribe("Error while executing topic command : Topic 'x' does not exist\n"), { message: /a line without Topic/ });
 });
@@ -133,7 +139,14 @@ test("three combined nodes: three voters, every broker registered, RF 3 partitio
   t.deepEqual(parseBrokers(captured("4.3.1-3-combined", "list-endpoints.txt")), {
     registered: [0, 1, 2],
     fenced: [],
-    endpoints: [0, 1, 2].map((id) => ({ id, host: `kafka-${id}.kafka-headless.kafka-dev.svc`, port: 9092, rack: null, state: "unfenced", endpointType: "broker" })),
+    endpoints: [0, 1, 2].map((id) => ({
+      id,
+      host: `kafka-${id}.kafka-headless.kafka-dev.svc`,
+      port: 9092,
+      rack: null,
+      state: "unfenced",
+      endpointType: "broker",
+    })),
   });
   const load = parseTopicDescribe(captured("4.3.1-3-combined", "topics-describe-all.txt")).find((x) => x.topic === "load");
   t.like(load, { partitionCount: 6, replicationFactor: 3, configs: { "min.insync.replicas": "2" } });
@@ -159,5 +172,8 @@ test("Kafka 4.2.1 prints the same formats (many-envs staging, one combined node)
   t.deepEqual(parseBrokers(captured("4.2.1-staging", "list-endpoints.txt")).registered, [0]);
   t.is(parseQuorumReplication(captured("4.2.1-staging", "quorum-replication.txt"))[0]?.status, "Leader");
   const [demo] = parseTopicDescribe(captured("4.2.1-staging", "topics-describe-demo.txt"));
-  t.deepEqual(demo?.partitions.map((p) => p.isr), [[0], [0], [0]]);
+  t.deepEqual(
+    demo?.partitions.map((p) => p.isr),
+    [[0], [0], [0]],
+  );
 });

@@ -19,7 +19,11 @@ const CONFIG = config({ dev: "{brokers: 1}", prod: "{brokers: 3}" });
 const GROWN = config({ dev: "{brokers: 2}", prod: "{brokers: 4}" });
 
 const scaffold = (dir: string, ...args: string[]) => cli(dir, ["scaffold", "--dir", dir, ...args]);
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const noStackTrace = (run: Run) => !/internal error|\n\s+at /.test(run.stderr);
 const TEMP = /\.kafka-gitops-tmp/;
 
@@ -41,7 +45,10 @@ test("an overlay folder that is a symlink out of the repository is refused, and 
   for (const flags of [[], ["--force"], ["--no-commit"], ["--check"]]) {
     const run = await scaffold(dir, ...flags);
     t.is(run.code, 1, flags.join(" "));
-    t.regex(run.stderr, /^ {2}overlays\/prod: is a symbolic link to \/\S+, outside the repository; kafka-gitops never writes through a symbolic link\. Replace it with a real folder \(`rm overlays\/prod`/m);
+    t.regex(
+      run.stderr,
+      /^ {2}overlays\/prod: is a symbolic link to \/\S+, outside the repository; kafka-gitops never writes through a symbolic link\. Replace it with a real folder \(`rm overlays\/prod`/m,
+    );
     t.true(noStackTrace(run), run.stderr);
   }
   t.deepEqual(await readdir(outside), [], "nothing written outside the repository");
@@ -76,7 +83,10 @@ test("a folder where a file goes, and a file where a folder goes, are refused cl
   for (const flags of [[], ["--check"], ["--dry-run"]]) {
     const run = await scaffold(dir, ...flags);
     t.is(run.code, 1, flags.join(" "));
-    t.regex(run.stderr, /^ {2}overlays\/dev\/kafka\.env: is a folder, but kafka-gitops writes a file there: move the folder away \(`mv overlays\/dev\/kafka\.env overlays\/dev\/kafka\.env\.moved`\)\.$/m);
+    t.regex(
+      run.stderr,
+      /^ {2}overlays\/dev\/kafka\.env: is a folder, but kafka-gitops writes a file there: move the folder away \(`mv overlays\/dev\/kafka\.env overlays\/dev\/kafka\.env\.moved`\)\.$/m,
+    );
     t.regex(run.stderr, /^ {2}clusters: is a file, but kafka-gitops needs it to be a folder: move it away/m);
     t.true(noStackTrace(run), run.stderr);
   }
@@ -125,7 +135,10 @@ test("a folder that is not writable is refused before the first write, naming it
   // Back to our own user, or git refuses to read a repository owned by another one.
   if (process.getuid?.() === 0) await chownTree(dir, 0, 0);
   t.is(run.code, 1, run.stdout);
-  t.regex(run.stderr, /^error: cannot write the generated tree into .*; nothing was written:\n {2}overlays\/prod is not writable by this user \(EACCES\), and kafka-gitops must write overlays\/prod\/\S+ there: make it writable \(`chmod u\+w overlays\/prod`/m);
+  t.regex(
+    run.stderr,
+    /^error: cannot write the generated tree into .*; nothing was written:\n {2}overlays\/prod is not writable by this user \(EACCES\), and kafka-gitops must write overlays\/prod\/\S+ there: make it writable \(`chmod u\+w overlays\/prod`/m,
+  );
   t.true(noStackTrace(run), run.stderr);
   t.is(await readFile(join(dir, "overlays", "dev", "kafka.env"), "utf8"), devEnv, "the writable overlay is not written either");
   t.deepEqual(await temporaryFiles(dir), []);
@@ -139,14 +152,18 @@ test("two scaffolds at once: exactly one writes, the other exits 1 naming the lo
   // so both are certainly running at the same time, however the two are scheduled.
   const release = join(dir, ".git", "release");
   await writeFile(join(dir, ".git", "hooks", "pre-commit"), `#!/bin/sh\nwhile [ ! -e "${release}" ]; do sleep 0.05; done\n`, { mode: 0o755 });
-  const start = () => collect(spawn(process.execPath, [CLI, "scaffold", "--dir", dir], { env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1" } }));
+  const start = () =>
+    collect(spawn(process.execPath, [CLI, "scaffold", "--dir", dir], { env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1" } }));
   const runs = [start(), start()];
   const first = await Promise.race(runs.map((r, i) => r.then((run) => ({ run, i }))));
   await writeFile(release, "");
   const second = await runs[1 - first.i]!;
 
   t.is(first.run.code, 1, first.run.stderr);
-  t.regex(first.run.stderr, /^error: another kafka-gitops run \(pid \d+\) is writing in .* \(it holds \.kafka-gitops\.lock\): wait for it to finish, then run again\. If no run is going on, delete .*\.kafka-gitops\.lock\. Nothing was written\.$/m);
+  t.regex(
+    first.run.stderr,
+    /^error: another kafka-gitops run \(pid \d+\) is writing in .* \(it holds \.kafka-gitops\.lock\): wait for it to finish, then run again\. If no run is going on, delete .*\.kafka-gitops\.lock\. Nothing was written\.$/m,
+  );
   t.is(first.run.stdout, "");
   t.is(second.code, 0, second.stderr);
   t.regex(second.stdout, /committed [0-9a-f]{7}/);
@@ -157,7 +174,10 @@ test("two scaffolds at once: exactly one writes, the other exits 1 naming the lo
 
 test("a run killed while writing a large fleet: the next run takes over the lock, removes the leftovers and says so", async (t) => {
   const dir = await scratchRepo(t, fleetConfig());
-  const child = spawn(process.execPath, [CLI, "scaffold", "--dir", dir], { env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1" }, stdio: "ignore" });
+  const child = spawn(process.execPath, [CLI, "scaffold", "--dir", dir], {
+    env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1" },
+    stdio: "ignore",
+  });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   let finished = false;
   void exited.then(() => (finished = true));
@@ -176,7 +196,13 @@ test("a run killed while writing a large fleet: the next run takes over the lock
   t.is(run.code, 0, run.stderr);
   // Both notes are warnings, on stderr.
   t.regex(run.stderr, new RegExp(`^took over \\.kafka-gitops\\.lock from an earlier kafka-gitops run \\(pid ${child.pid}\\) that no longer runs`, "m"));
-  t.regex(run.stderr, new RegExp(`^removed ${left.length} temporary files? left by an interrupted kafka-gitops run \\(pid ${child.pid}\\); they were never part of the tree$`, "m"));
+  t.regex(
+    run.stderr,
+    new RegExp(
+      `^removed ${left.length} temporary files? left by an interrupted kafka-gitops run \\(pid ${child.pid}\\); they were never part of the tree$`,
+      "m",
+    ),
+  );
   t.notRegex(run.stdout + run.stderr, TEMP, "no temporary file is reported as a change or a hand edit");
   t.regex(run.stdout, /committed [0-9a-f]{7}/);
   t.deepEqual(await temporaryFiles(dir), []);

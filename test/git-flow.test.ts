@@ -42,7 +42,11 @@ async function repoWithRemote(prodBrokers = 3): Promise<{ dir: string; remote: s
 
 const refs = (remote: string) => git(remote, "for-each-ref", "--format=%(refname) %(objectname)");
 const rev = async (dir: string, ref: string) => (await git(dir, "rev-parse", ref)).trim();
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
 const gk = (group: string, kind: string) => `${group}/${kind}`;
 /** Cluster-scoped kinds among what the overlays may render; everything else is namespaced. */
@@ -59,7 +63,10 @@ test("Argo CD's view of the pushed repository: every Application renders into it
   await exec("git", ["clone", "--quiet", "--branch", "main", `file://${remote}`, clone]);
   t.is(await rev(clone, "HEAD"), await rev(dir, "HEAD"), "the clone holds the scaffold's commit");
 
-  const clusters = (await readdir(join(clone, "clusters"), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const clusters = (await readdir(join(clone, "clusters"), { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   t.deepEqual(clusters, ["dev", "shared"]);
   const renderedKinds = new Set<string>();
   let project: Obj | undefined;
@@ -83,7 +90,10 @@ test("Argo CD's view of the pushed repository: every Application renders into it
     t.is(root.length, 1, `clusters/${cluster}: one root Application, syncing its own folder`);
     const envApps = apps.filter((a) => a !== root[0]);
     const expected = { dev: ["dev"], shared: ["prod", "stage"] }[cluster]!;
-    t.deepEqual(envApps.map((a) => a.spec.source.path).sort(), expected.map((e) => `overlays/${e}`));
+    t.deepEqual(
+      envApps.map((a) => a.spec.source.path).sort(),
+      expected.map((e) => `overlays/${e}`),
+    );
 
     for (const app of apps) {
       const { source, destination } = app.spec;

@@ -17,7 +17,11 @@ const exec = promisify(execFile);
 const CONFIG = config({ dev: "{brokers: 1}", prod: "{brokers: 3}" });
 const GROWN = config({ dev: "{brokers: 1}", prod: "{brokers: 4}" });
 const scaffold = (dir: string, ...args: string[]) => cli(dir, ["scaffold", "--dir", dir, ...args]);
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 /** git that may fail (a conflicting merge exits 1), for setting up the states below. */
 const tryGit = (dir: string, ...args: string[]) => exec("git", args, { cwd: dir }).catch(() => undefined);
 

@@ -43,7 +43,14 @@ test("rendering is deterministic: same config, same bytes, whatever the key orde
   // Same environments listed in reverse order.
   const reordered = text.replace(/environments:\n([\s\S]*)$/, (_m, body: string) => {
     const blocks = body.split(/\n(?=  [a-z])/);
-    return "environments:\n" + blocks.reverse().map((b) => b.replace(/\n$/, "")).join("\n") + "\n";
+    return (
+      "environments:\n" +
+      blocks
+        .reverse()
+        .map((b) => b.replace(/\n$/, ""))
+        .join("\n") +
+      "\n"
+    );
   });
   t.not(reordered, text);
   t.deepEqual([...renderText(reordered).tree.entries()], [...a.entries()]);

@@ -51,7 +51,10 @@ test("a rebase that keeps this side's generated files cannot push a 5 -> 4 scale
 
   const push = await scaffold(dir, "--push");
   t.is(push.code, 1, push.stdout);
-  t.regex(push.stderr, /environments\.prod\.brokers: refused: brokers decrease from 5 to 4: .*\(compared with origin\/main at [0-9a-f]{7,}, which --push updates\)\. Safe way: .*pass --allow-scale-down\./);
+  t.regex(
+    push.stderr,
+    /environments\.prod\.brokers: refused: brokers decrease from 5 to 4: .*\(compared with origin\/main at [0-9a-f]{7,}, which --push updates\)\. Safe way: .*pass --allow-scale-down\./,
+  );
   noStack(t, push.stderr);
   t.is((await git(dir, "rev-parse", "origin/main")).trim(), (await git(other, "rev-parse", "HEAD")).trim(), "nothing was pushed");
   const drained = await scaffold(dir, "--push", "--allow-scale-down");
@@ -84,7 +87,10 @@ test("a committed state that cannot be read is an error naming the file and the 
   for (const flags of [[], ["--force"], ["--allow-storage-change", "prod", "--force"]]) {
     const run = await scaffold(dir, ...flags);
     t.is(run.code, 1, `${flags.join(" ")}: ${run.stdout}`);
-    t.regex(run.stderr, new RegExp(`cannot read the committed state of the environments in HEAD at ${head}[^\\n]*\\n  overlays/prod/kafka\\.env: line 1 is not KEY=value`));
+    t.regex(
+      run.stderr,
+      new RegExp(`cannot read the committed state of the environments in HEAD at ${head}[^\\n]*\\n  overlays/prod/kafka\\.env: line 1 is not KEY=value`),
+    );
     t.regex(run.stderr, /--base REF/);
     noStack(t, run.stderr);
   }
@@ -114,7 +120,10 @@ test("--force after deleting an overlay accepts neither a new topology, nor a ne
     }
     const run = await scaffold(dir, "--force");
     t.is(run.code, 1, run.stdout);
-    const refused = run.stderr.split("\n").filter((l) => l.includes(": refused: ")).map((l) => l.trim().split(": refused")[0]);
+    const refused = run.stderr
+      .split("\n")
+      .filter((l) => l.includes(": refused: "))
+      .map((l) => l.trim().split(": refused")[0]);
     t.deepEqual(refused, ["environments.prod.clusterId", "environments.prod.topology", "environments.prod.storage.size"], run.stderr);
     noStack(t, run.stderr);
   }
@@ -164,7 +173,14 @@ test("a failure reading a path is one clear message naming it, without a stack t
   const run = await scaffold(dir);
   t.is(run.code, 1);
   t.regex(run.stderr, /^error: [\s\S]*overlays\/prod\/kafka\.env/);
-  t.is(run.stderr.trim().split("\n").filter((l) => l.startsWith("error:")).length, 1, run.stderr);
+  t.is(
+    run.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("error:")).length,
+    1,
+    run.stderr,
+  );
   noStack(t, run.stderr);
   const debug = await scaffold(dir, "--debug");
   t.is(debug.code, 1);
@@ -190,7 +206,10 @@ test("diff reports identity changes (server, kafka.name) as risks", async (t) =>
   await writeFile(join(dir, "kafka-gitops.yaml"), config("{brokers: 3, server: 'https://other.example.com'}"));
   const refused = await scaffold(dir);
   t.is(refused.code, 1);
-  t.regex(refused.stderr, /environments\.prod\.server: refused: destination server changes from https:\/\/kubernetes\.default\.svc to https:\/\/other\.example\.com.*--allow-move prod\./);
+  t.regex(
+    refused.stderr,
+    /environments\.prod\.server: refused: destination server changes from https:\/\/kubernetes\.default\.svc to https:\/\/other\.example\.com.*--allow-move prod\./,
+  );
   await ok(t, scaffold(dir, "--no-commit", "--allow-move", "prod"));
   const summary = await cli(dir, ["diff", "--dir", dir, "--summary"]);
   t.is(summary.code, 0, summary.stderr);
@@ -206,7 +225,10 @@ test("an environment removed in an earlier commit and added again is compared wi
   await writeFile(join(dir, "kafka-gitops.yaml"), config("{brokers: 3, storage: {size: 50Gi}, clusterId: AAAAAAAAAAAAAAAAAAAAAA}"));
   const run = await scaffold(dir);
   t.is(run.code, 1, run.stdout);
-  t.regex(run.stderr, /environments\.prod\.clusterId: refused: CLUSTER_ID changes from \S+ to AAAAAAAAAAAAAAAAAAAAAA: .*\(compared with the last committed state of prod, at [0-9a-f]+ \(removed in [0-9a-f]+; its volumes are retained\)\)/);
+  t.regex(
+    run.stderr,
+    /environments\.prod\.clusterId: refused: CLUSTER_ID changes from \S+ to AAAAAAAAAAAAAAAAAAAAAA: .*\(compared with the last committed state of prod, at [0-9a-f]+ \(removed in [0-9a-f]+; its volumes are retained\)\)/,
+  );
   t.regex(run.stderr, /environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi/);
   // Added back as it was: its volumes fit, nothing to refuse.
   await writeFile(join(dir, "kafka-gitops.yaml"), config("{brokers: 3, storage: {size: 100Gi}}"));

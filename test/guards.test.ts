@@ -25,15 +25,47 @@ test("an unchanged config and a safe change (growing brokers) are never refused"
 });
 
 const cases: Array<[string, string, RegExp, string?]> = [
-  ["a changed voter set", BASE.replace("brokers: 4", "brokers: 5, controllers: 5"), /^environments\.prod\.controllers: refused: KRaft voters change from 3 .* Safe way: Keep controllers: 3.*pass --allow-identity-change prod\.$/],
-  ["a changed topology", BASE.replace("brokers: 4", "brokers: 4, topology: dedicated"), /^environments\.prod\.topology: refused: topology changes from combined to dedicated.*--allow-identity-change prod\.$/],
-  ["a changed cluster id", BASE.replace("brokers: 4", "brokers: 4, clusterId: AAAAAAAAAAAAAAAAAAAAAA"), /^environments\.prod\.clusterId: refused: CLUSTER_ID changes from .* set environments\.prod\.clusterId: .*--allow-identity-change prod\.$/],
-  ["a smaller volume", BASE.replace("100Gi", "50Gi"), /^environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi.*--allow-storage-change prod\.$/],
-  ["another storage class", BASE.replace("storageClass: fast", "storageClass: slow"), /^environments\.prod\.storage\.storageClass: refused: StorageClass .* from fast to slow.*--allow-storage-change prod\.$/],
-  ["a broker scale-down", BASE.replace("brokers: 4", "brokers: 3"), /^environments\.prod\.brokers: refused: brokers decrease from 4 to 3.*kafka-reassign-partitions\.sh.*pass --allow-scale-down\.$/],
+  [
+    "a changed voter set",
+    BASE.replace("brokers: 4", "brokers: 5, controllers: 5"),
+    /^environments\.prod\.controllers: refused: KRaft voters change from 3 .* Safe way: Keep controllers: 3.*pass --allow-identity-change prod\.$/,
+  ],
+  [
+    "a changed topology",
+    BASE.replace("brokers: 4", "brokers: 4, topology: dedicated"),
+    /^environments\.prod\.topology: refused: topology changes from combined to dedicated.*--allow-identity-change prod\.$/,
+  ],
+  [
+    "a changed cluster id",
+    BASE.replace("brokers: 4", "brokers: 4, clusterId: AAAAAAAAAAAAAAAAAAAAAA"),
+    /^environments\.prod\.clusterId: refused: CLUSTER_ID changes from .* set environments\.prod\.clusterId: .*--allow-identity-change prod\.$/,
+  ],
+  [
+    "a smaller volume",
+    BASE.replace("100Gi", "50Gi"),
+    /^environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi.*--allow-storage-change prod\.$/,
+  ],
+  [
+    "another storage class",
+    BASE.replace("storageClass: fast", "storageClass: slow"),
+    /^environments\.prod\.storage\.storageClass: refused: StorageClass .* from fast to slow.*--allow-storage-change prod\.$/,
+  ],
+  [
+    "a broker scale-down",
+    BASE.replace("brokers: 4", "brokers: 3"),
+    /^environments\.prod\.brokers: refused: brokers decrease from 4 to 3.*kafka-reassign-partitions\.sh.*pass --allow-scale-down\.$/,
+  ],
   ["a removed environment", "  dev: {}\n", /^environments\.prod: refused: environment removed.*pass --allow-remove prod\.$/],
-  ["a moved namespace", BASE.replace("brokers: 4", "brokers: 4, namespace: elsewhere"), /^environments\.prod\.namespace: refused: namespace changes from kafka-prod to elsewhere.*--allow-move prod\.$/],
-  ["another API server", BASE.replace("brokers: 4", "brokers: 4, server: 'https://other.example.com'"), /^environments\.prod\.server: refused: destination server changes from https:\/\/kubernetes\.default\.svc to https:\/\/other\.example\.com.*Keep server: https:\/\/kubernetes\.default\.svc.*--allow-move prod\.$/],
+  [
+    "a moved namespace",
+    BASE.replace("brokers: 4", "brokers: 4, namespace: elsewhere"),
+    /^environments\.prod\.namespace: refused: namespace changes from kafka-prod to elsewhere.*--allow-move prod\.$/,
+  ],
+  [
+    "another API server",
+    BASE.replace("brokers: 4", "brokers: 4, server: 'https://other.example.com'"),
+    /^environments\.prod\.server: refused: destination server changes from https:\/\/kubernetes\.default\.svc to https:\/\/other\.example\.com.*Keep server: https:\/\/kubernetes\.default\.svc.*--allow-move prod\.$/,
+  ],
 ];
 for (const [name, after, expected] of cases)
   test(`refuses ${name}`, (t) => {
@@ -51,8 +83,14 @@ test("kafka.name is identity: a new name with namespace and clusterId pinned is 
   const ids = committed(BASE);
   const pinned = `  prod: {brokers: 4, storage: {size: 100Gi, storageClass: fast}, namespace: kafka-prod, clusterId: ${ids.get("prod")!.clusterId}}\n  dev: {namespace: kafka-dev, clusterId: ${ids.get("dev")!.clusterId}}\n`;
   const lines = refused(pinned, NONE, "kafka: {name: events}\n");
-  t.deepEqual(lines.map((l) => l.split(": refused")[0]), ["kafka.name", "kafka.name"]);
-  t.regex(lines.find((l) => l.endsWith("--allow-move prod."))!, /object names change from kafka-\* to events-\* \(pods kafka-0, kafka-1, kafka-2 become events-0, events-1, events-2.*new, empty volumes.*Keep kafka\.name: kafka.*--allow-move/);
+  t.deepEqual(
+    lines.map((l) => l.split(": refused")[0]),
+    ["kafka.name", "kafka.name"],
+  );
+  t.regex(
+    lines.find((l) => l.endsWith("--allow-move prod."))!,
+    /object names change from kafka-\* to events-\* \(pods kafka-0, kafka-1, kafka-2 become events-0, events-1, events-2.*new, empty volumes.*Keep kafka\.name: kafka.*--allow-move/,
+  );
   t.deepEqual(refused(pinned, { ...NONE, allowMove: ["prod", "dev"] }, "kafka: {name: events}\n"), []);
 });
 
@@ -60,7 +98,10 @@ test("a rename that keeps namespace and CLUSTER_ID is a rename, not a removal; o
   const id = committed(BASE).get("prod")!.clusterId!;
   const renamed = `  production: {brokers: 4, storage: {size: 100Gi, storageClass: fast}, namespace: kafka-prod, clusterId: ${id}}\n  dev: {}\n`;
   const warnings = riskWarnings(committed(BASE), fresh(renamed));
-  t.deepEqual(warnings.map((w) => `${w.environment}:${w.kind}`), ["production:environment-renamed"]);
+  t.deepEqual(
+    warnings.map((w) => `${w.environment}:${w.kind}`),
+    ["production:environment-renamed"],
+  );
   t.regex(warnings[0]!.message, /environment prod is renamed to production: it keeps namespace kafka-prod/);
   t.deepEqual(refusals(warnings, NONE), []);
 
@@ -68,12 +109,18 @@ test("a rename that keeps namespace and CLUSTER_ID is a rename, not a removal; o
   const sameNamespace = riskWarnings(committed(BASE), fresh(renamed.replace(`, clusterId: ${id}`, "")));
   const lines = refusals(sameNamespace, NONE).map(formatProblem);
   t.is(lines.length, 1, lines.join("\n"));
-  t.regex(lines[0]!, new RegExp(`^environments\\.production\\.clusterId: refused: CLUSTER_ID changes from ${id} .*set environments\\.production\\.clusterId: ${id}`));
+  t.regex(
+    lines[0]!,
+    new RegExp(`^environments\\.production\\.clusterId: refused: CLUSTER_ID changes from ${id} .*set environments\\.production\\.clusterId: ${id}`),
+  );
 
   // Nothing pinned: a removal plus an addition, and the message says how to make it a rename.
   const unpinned = refused("  production: {brokers: 4, storage: {size: 100Gi, storageClass: fast}}\n  dev: {}\n");
   t.is(unpinned.length, 1);
-  t.regex(unpinned[0]!, /^environments\.prod: refused: environment removed.*This is not a rename: no new environment \(production\) runs in namespace kafka-prod.*To rename prod to production, pin its identity: environments\.production\.namespace: kafka-prod, server: https:\/\/kubernetes\.default\.svc, clusterId: /);
+  t.regex(
+    unpinned[0]!,
+    /^environments\.prod: refused: environment removed.*This is not a rename: no new environment \(production\) runs in namespace kafka-prod.*To rename prod to production, pin its identity: environments\.production\.namespace: kafka-prod, server: https:\/\/kubernetes\.default\.svc, clusterId: /,
+  );
 });
 
 test("a controller-only volume change names the controllerNodes keys", (t) => {
@@ -102,7 +149,13 @@ test("each flag lets exactly its own change through, and only for its environmen
   t.deepEqual(refused(BASE.replace("100Gi", "50Gi"), { ...NONE, allowStorageChange: ["prod"] }), []);
   t.deepEqual(refused(BASE.replace("brokers: 4", "brokers: 4, namespace: elsewhere"), { ...NONE, allowMove: ["prod"] }), []);
   t.deepEqual(refused(BASE.replace("brokers: 4", "brokers: 4, clusterId: AAAAAAAAAAAAAAAAAAAAAA"), { ...NONE, allowIdentityChange: ["prod"] }), []);
-  const everyOther: GuardOptions = { allowScaleDown: true, allowRemove: ["prod"], allowMove: ["prod"], allowIdentityChange: ["prod"], allowStorageChange: ["dev"] };
+  const everyOther: GuardOptions = {
+    allowScaleDown: true,
+    allowRemove: ["prod"],
+    allowMove: ["prod"],
+    allowIdentityChange: ["prod"],
+    allowStorageChange: ["dev"],
+  };
   t.is(refused(BASE.replace("100Gi", "50Gi"), everyOther).length, 1, "the flags are not interchangeable, nor the environments");
   t.is(refused("  dev: {}\n", { ...NONE, allowScaleDown: true, allowRemove: ["dev"] }).length, 1);
 });

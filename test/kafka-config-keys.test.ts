@@ -16,7 +16,10 @@ test("every supported line has Kafka's keys, extracted from that line", (t) => {
     const data = brokerKeys(line);
     t.true(data.kafka.startsWith(`${line}.`), `${line}: extracted from ${data.kafka}`);
     t.true(data.keys.size >= 300, `${line}: ${data.keys.size} keys`);
-    t.true([...data.keys.values()].every((k) => typeof k.type === "string"), `${line}: every key has a type`);
+    t.true(
+      [...data.keys.values()].every((k) => typeof k.type === "string"),
+      `${line}: every key has a type`,
+    );
   }
 });
 

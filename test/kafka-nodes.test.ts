@@ -71,7 +71,10 @@ function headlessService(namespace: string, name: string, selector: Record<strin
       clusterIP: "None",
       publishNotReadyAddresses: true,
       selector,
-      ports: [{ name: "client", port: 9092 }, { name: "controller", port: 9093 }],
+      ports: [
+        { name: "client", port: 9092 },
+        { name: "controller", port: 9093 },
+      ],
     },
   };
 }
@@ -110,7 +113,9 @@ function statefulCluster(replicas = 3): any[] {
         KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
         KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
         KAFKA_INTER_BROKER_LISTENER_NAME: "PLAINTEXT",
-        KAFKA_CONTROLLER_QUORUM_VOTERS: range(replicas).map((i) => `${i}@${host(i)}:9093`).join(","),
+        KAFKA_CONTROLLER_QUORUM_VOTERS: range(replicas)
+          .map((i) => `${i}@${host(i)}:9093`)
+          .join(","),
         KAFKA_LOG_DIRS: "/var/lib/kafka/data/logs",
         KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false",
         ...replicationEnv(replicas),
@@ -135,7 +140,10 @@ function statefulCluster(replicas = 3): any[] {
               {
                 name: "kafka",
                 image: "apache/kafka:4.1.0",
-                ports: [{ name: "client", containerPort: 9092 }, { name: "controller", containerPort: 9093 }],
+                ports: [
+                  { name: "client", containerPort: 9092 },
+                  { name: "controller", containerPort: 9093 },
+                ],
                 envFrom: [{ configMapRef: { name: "kafka-config" } }],
                 env: [
                   ...POD_IDENTITY_ENV,
@@ -200,7 +208,10 @@ function deploymentCluster(): any[] {
                 {
                   name: "kafka",
                   image: "apache/kafka:4.1.0",
-                  ports: [{ name: "client", containerPort: 9092 }, { name: "controller", containerPort: 9093 }],
+                  ports: [
+                    { name: "client", containerPort: 9092 },
+                    { name: "controller", containerPort: 9093 },
+                  ],
                   env: Object.entries({
                     CLUSTER_ID,
                     KAFKA_NODE_ID: String(id),
@@ -235,7 +246,9 @@ function deploymentCluster(): any[] {
 /** Production topology: 3 dedicated controllers and 2 brokers whose ordinals start at 100. */
 function dedicatedCluster(): any[] {
   const ns = "kafka-ha";
-  const voters = range(3).map((i) => `${i}@controller-${i}.kafka-headless.${ns}.svc:9093`).join(",");
+  const voters = range(3)
+    .map((i) => `${i}@controller-${i}.kafka-headless.${ns}.svc:9093`)
+    .join(",");
   const common = {
     CLUSTER_ID,
     KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
@@ -283,11 +296,18 @@ function dedicatedCluster(): any[] {
     headlessService(ns, "kafka-headless", { app: "kafka" }),
     bootstrapService(ns, "kafka-bootstrap", { app: "kafka", role: "broker" }),
     statefulSet("controller", "controller", 3, 0, { KAFKA_PROCESS_ROLES: "controller", KAFKA_LISTENERS: "CONTROLLER://:9093" }, 9093),
-    statefulSet("broker", "broker", 2, 100, {
-      KAFKA_PROCESS_ROLES: "broker",
-      KAFKA_LISTENERS: "INTERNAL://:9092",
-      KAFKA_ADVERTISED_LISTENERS: `INTERNAL://$(POD_NAME).kafka-headless.$(POD_NAMESPACE).svc:9092`,
-    }, 9092),
+    statefulSet(
+      "broker",
+      "broker",
+      2,
+      100,
+      {
+        KAFKA_PROCESS_ROLES: "broker",
+        KAFKA_LISTENERS: "INTERNAL://:9092",
+        KAFKA_ADVERTISED_LISTENERS: `INTERNAL://$(POD_NAME).kafka-headless.$(POD_NAMESPACE).svc:9092`,
+      },
+      9092,
+    ),
     disruptionBudget(ns, { app: "kafka" }),
   ];
 }
@@ -332,7 +352,10 @@ function violation(title: string, build: () => any[], mutate: (objects: any[]) =
     t.deepEqual(checkKafkaCluster(objects), [], "the fixture must be correct before the mutation");
     mutate(objects);
     const messages = checkKafkaCluster(objects);
-    t.true(messages.some((m) => m.includes(expected)), `expected "${expected}" among:\n${messages.join("\n")}`);
+    t.true(
+      messages.some((m) => m.includes(expected)),
+      `expected "${expected}" among:\n${messages.join("\n")}`,
+    );
   });
 }
 
@@ -367,7 +390,10 @@ test("no Kafka workload at all is reported", (t) => {
 
 test("StatefulSet pods get ordinals, controller labels and properties from envFrom plus env", (t) => {
   const nodes = kafkaNodes(statefulCluster());
-  t.deepEqual(nodes.map((n) => n.pod), ["kafka-0", "kafka-1", "kafka-2"]);
+  t.deepEqual(
+    nodes.map((n) => n.pod),
+    ["kafka-0", "kafka-1", "kafka-2"],
+  );
   const node = nodes[1]!;
   t.is(node.ordinal, 1);
   t.is(node.namespace, "kafka-dev");
@@ -387,17 +413,17 @@ test("StatefulSet pods get ordinals, controller labels and properties from envFr
 });
 
 test("nodes are sorted by node.id, then pod name; Deployment pods get a placeholder hash", (t) => {
-  t.deepEqual(kafkaNodes(deploymentCluster()).map((n) => [n.properties["node.id"], n.pod]), [
-    ["1", "kafka-1-hash"],
-    ["2", "kafka-2-hash"],
-  ]);
-  t.deepEqual(kafkaNodes(dedicatedCluster()).map((n) => n.pod), [
-    "controller-0",
-    "controller-1",
-    "controller-2",
-    "broker-100",
-    "broker-101",
-  ]);
+  t.deepEqual(
+    kafkaNodes(deploymentCluster()).map((n) => [n.properties["node.id"], n.pod]),
+    [
+      ["1", "kafka-1-hash"],
+      ["2", "kafka-2-hash"],
+    ],
+  );
+  t.deepEqual(
+    kafkaNodes(dedicatedCluster()).map((n) => n.pod),
+    ["controller-0", "controller-1", "controller-2", "broker-100", "broker-101"],
+  );
 });
 
 test("StatefulSet ordinals.start shifts pod names and the pod-index label", (t) => {
@@ -408,7 +434,11 @@ test("StatefulSet ordinals.start shifts pod names and the pod-index label", (t) 
 
 test("env overrides envFrom, and a later envFrom source overrides an earlier one", (t) => {
   const objects = statefulCluster();
-  objects.push({ kind: "ConfigMap", metadata: { name: "overrides", namespace: "kafka-dev" }, data: { KAFKA_LOG_RETENTION_MS: "1", KAFKA_MESSAGE_MAX_BYTES: "5" } });
+  objects.push({
+    kind: "ConfigMap",
+    metadata: { name: "overrides", namespace: "kafka-dev" },
+    data: { KAFKA_LOG_RETENTION_MS: "1", KAFKA_MESSAGE_MAX_BYTES: "5" },
+  });
   const sts = find(objects, "StatefulSet", "kafka");
   kafkaContainer(sts).envFrom.push({ configMapRef: { name: "overrides" } }, { prefix: "KAFKA_", configMapRef: { name: "overrides" } });
   configData(objects).KAFKA_LOG_RETENTION_MS = "0";
@@ -464,7 +494,10 @@ test("the image derives listeners from advertised.listeners when KAFKA_LISTENERS
   const node = kafkaNodes(objects).find((n) => n.pod === "kafka-1-hash")!;
   t.is(node.properties.listeners, "PLAINTEXT://0.0.0.0:9092");
   const messages = checkKafkaCluster(objects);
-  t.true(messages.some((m) => m.includes("controller listener CONTROLLER (controller.listener.names) is missing from listeners")), messages.join("\n"));
+  t.true(
+    messages.some((m) => m.includes("controller listener CONTROLLER (controller.listener.names) is missing from listeners")),
+    messages.join("\n"),
+  );
 });
 
 test("a server.properties mounted from a ConfigMap is the base that env properties extend", (t) => {
@@ -551,14 +584,23 @@ test("resolveEndpoint maps a ClusterIP Service port to the named container port"
 test("decodeKafkaEnv follows the image's naming rules", (t) => {
   t.is(decodeKafkaEnv("KAFKA_LOG_RETENTION_MS"), "log.retention.ms");
   t.is(decodeKafkaEnv("KAFKA_LISTENER_NAME_CLIENT_SSL_KEY___PASSWORD"), "listener.name.client.ssl.key-password");
-  t.is(
-    decodeKafkaEnv("KAFKA_LISTENER_NAME_SASL__SSL_SCRAM___SHA___256_SASL_JAAS_CONFIG"),
-    "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config",
-  );
+  t.is(decodeKafkaEnv("KAFKA_LISTENER_NAME_SASL__SSL_SCRAM___SHA___256_SASL_JAAS_CONFIG"), "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config");
   t.is(decodeKafkaEnv("KAFKA_A____B"), "a-.b", "runs of underscores are read left to right");
   t.is(decodeKafkaEnv("KAFKA_A_____B"), "a-_b");
   t.is(decodeKafkaEnv("KAFKA_NODE_ID"), "node.id");
-  for (const name of ["KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JMX_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_LOG4J_ROOT_LOGLEVEL", "KAFKA_LOG4J_LOGGERS", "KAFKA_TOOLS_LOG4J_LOGLEVEL", "KAFKA_JMX_HOSTNAME", "KAFKA_VERSION"]) {
+  for (const name of [
+    "KAFKA_HEAP_OPTS",
+    "KAFKA_OPTS",
+    "KAFKA_JMX_OPTS",
+    "KAFKA_LOG4J_OPTS",
+    "KAFKA_JVM_PERFORMANCE_OPTS",
+    "KAFKA_GC_LOG_OPTS",
+    "KAFKA_LOG4J_ROOT_LOGLEVEL",
+    "KAFKA_LOG4J_LOGGERS",
+    "KAFKA_TOOLS_LOG4J_LOGLEVEL",
+    "KAFKA_JMX_HOSTNAME",
+    "KAFKA_VERSION",
+  ]) {
     t.is(decodeKafkaEnv(name), undefined, name);
   }
   t.is(decodeKafkaEnv("CLUSTER_ID"), undefined);
@@ -577,7 +619,10 @@ test("expandKubernetesVars implements kubelet's $(VAR) rules", (t) => {
   t.is(expandKubernetesVars("$A and $", vars), "$A and $");
   t.is(expandKubernetesVars("$(A", vars), "$(A");
   t.is(expandKubernetesVars("$(A$(B)", vars), "$(A$(B)", "the name runs to the first ')'");
-  t.is(expandKubernetesVars("$(A)", (name) => (name === "A" ? "fn" : undefined)), "fn");
+  t.is(
+    expandKubernetesVars("$(A)", (name) => (name === "A" ? "fn" : undefined)),
+    "fn",
+  );
 });
 
 test("quantities and JVM sizes", (t) => {
@@ -748,12 +793,7 @@ violation(
   "inter.broker.listener.name is not set",
 );
 
-violation(
-  "duplicate node.id",
-  deploymentCluster,
-  (o) => setEnv(find(o, "Deployment", "kafka-2"), "KAFKA_NODE_ID", "1"),
-  "duplicate node.id 1",
-);
+violation("duplicate node.id", deploymentCluster, (o) => setEnv(find(o, "Deployment", "kafka-2"), "KAFKA_NODE_ID", "1"), "duplicate node.id 1");
 
 violation(
   "node.id that is not an integer",
@@ -769,12 +809,7 @@ violation(
   `process.roles "broker,zookeeper" is not broker, controller or broker,controller`,
 );
 
-violation(
-  "CLUSTER_ID missing",
-  statefulCluster,
-  (o) => delete configData(o).CLUSTER_ID,
-  "CLUSTER_ID is not set; the image falls back to its fixed default id",
-);
+violation("CLUSTER_ID missing", statefulCluster, (o) => delete configData(o).CLUSTER_ID, "CLUSTER_ID is not set; the image falls back to its fixed default id");
 
 violation(
   "CLUSTER_ID differing between nodes",
@@ -993,12 +1028,7 @@ violation(
   "envFrom references ConfigMap kafka-dev/kafka-config, which is not among the objects",
 );
 
-violation(
-  "no bootstrap Service",
-  statefulCluster,
-  (o) => remove(o, "Service", "kafka"),
-  "no bootstrap Service",
-);
+violation("no bootstrap Service", statefulCluster, (o) => remove(o, "Service", "kafka"), "no bootstrap Service");
 
 violation(
   "bootstrap Service that also selects controllers",
@@ -1114,7 +1144,10 @@ violation(
 test("KEY=VALUE arguments to the image's run script are exported", (t) => {
   const objects = statefulCluster();
   kafkaContainer(find(objects, "StatefulSet", "kafka")).args = ["KAFKA_NUM_IO_THREADS=16"];
-  t.true(checkKafkaCluster(objects).some((m) => m.includes("cannot be verified")), "args alone replace the image's CMD");
+  t.true(
+    checkKafkaCluster(objects).some((m) => m.includes("cannot be verified")),
+    "args alone replace the image's CMD",
+  );
   kafkaContainer(find(objects, "StatefulSet", "kafka")).command = ["/etc/kafka/docker/run"];
   t.is(kafkaNodes(objects)[0]!.properties["num.io.threads"], "16");
   t.deepEqual(checkKafkaCluster(objects), []);

@@ -50,9 +50,7 @@ const statefulSet = (): Obj => ({
           },
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }] },
-              ],
+              nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }] }],
             },
           },
         },
@@ -175,10 +173,7 @@ const networkPolicy = (): Obj => ({
     policyTypes: ["Ingress"],
     ingress: [
       {
-        from: [
-          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } },
-          { podSelector: { matchLabels: { "kafka-client": "true" } } },
-        ],
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }, { podSelector: { matchLabels: { "kafka-client": "true" } } }],
         ports: [{ protocol: "TCP", port: 9092 }, { port: "controller" }],
       },
     ],
@@ -278,18 +273,8 @@ test("free-form maps accept any key", (t) => {
 });
 
 const typos: Array<[string, () => Obj, (o: Obj) => void, string]> = [
-  [
-    "metadata",
-    statefulSet,
-    (o) => (o.metadata.labelz = { a: "b" }),
-    "StatefulSet/kafka: metadata.labelz: unknown field",
-  ],
-  [
-    "spec",
-    statefulSet,
-    (o) => (o.spec.podManagmentPolicy = "Parallel"),
-    "StatefulSet/kafka: spec.podManagmentPolicy: unknown field",
-  ],
+  ["metadata", statefulSet, (o) => (o.metadata.labelz = { a: "b" }), "StatefulSet/kafka: metadata.labelz: unknown field"],
+  ["spec", statefulSet, (o) => (o.spec.podManagmentPolicy = "Parallel"), "StatefulSet/kafka: spec.podManagmentPolicy: unknown field"],
   [
     "container",
     statefulSet,
@@ -311,9 +296,7 @@ const typos: Array<[string, () => Obj, (o: Obj) => void, string]> = [
   [
     "affinity term",
     statefulSet,
-    (o) =>
-      (o.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologykey =
-        "zone"),
+    (o) => (o.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologykey = "zone"),
     "StatefulSet/kafka: spec.template.spec.affinity.podAntiAffinity" +
       ".preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologykey: unknown field",
   ],
@@ -323,24 +306,14 @@ const typos: Array<[string, () => Obj, (o: Obj) => void, string]> = [
     (o) => (o.spec.template.spec.containers[0].env[0].valueFrom.fieldRef.path = "x"),
     "StatefulSet/kafka: spec.template.spec.containers[0].env[0].valueFrom.fieldRef.path: unknown field",
   ],
-  [
-    "Service port",
-    headlessService,
-    (o) => (o.spec.ports[0].targetport = 9092),
-    "Service/kafka-headless: spec.ports[0].targetport: unknown field",
-  ],
+  ["Service port", headlessService, (o) => (o.spec.ports[0].targetport = 9092), "Service/kafka-headless: spec.ports[0].targetport: unknown field"],
   [
     "NetworkPolicy selector",
     networkPolicy,
     (o) => (o.spec.ingress[0].from[0].namespaceSelector.matchLabel = { a: "b" }),
     "NetworkPolicy/kafka: spec.ingress[0].from[0].namespaceSelector.matchLabel: unknown field",
   ],
-  [
-    "ConfigMap top level",
-    configMap,
-    (o) => (o.spec = {}),
-    "ConfigMap/kafka-config: spec: unknown field",
-  ],
+  ["ConfigMap top level", configMap, (o) => (o.spec = {}), "ConfigMap/kafka-config: spec: unknown field"],
 ];
 
 for (const [where, make, edit, expected] of typos) {
@@ -361,20 +334,15 @@ test("several unknown fields are all reported", (t) => {
 });
 
 test("a wrong type is reported by the official schema", (t) => {
-  t.deepEqual(validateKubeObject(variant(statefulSet, (o) => (o.spec.replicas = "three"))), [
-    "StatefulSet/kafka: spec.replicas: must be integer",
+  t.deepEqual(validateKubeObject(variant(statefulSet, (o) => (o.spec.replicas = "three"))), ["StatefulSet/kafka: spec.replicas: must be integer"]);
+  t.deepEqual(validateKubeObject(variant(statefulSet, (o) => (o.spec.template.spec.containers[0].ports[1].containerPort = "9093"))), [
+    "StatefulSet/kafka: spec.template.spec.containers[0].ports[1].containerPort: must be integer",
   ]);
-  t.deepEqual(
-    validateKubeObject(variant(statefulSet, (o) => (o.spec.template.spec.containers[0].ports[1].containerPort = "9093"))),
-    ["StatefulSet/kafka: spec.template.spec.containers[0].ports[1].containerPort: must be integer"],
-  );
 });
 
 test("an IntOrString of the wrong type reads as one message", (t) => {
   const obj = variant(statefulSet, (o) => (o.spec.template.spec.containers[0].readinessProbe.tcpSocket.port = true));
-  t.deepEqual(validateKubeObject(obj), [
-    "StatefulSet/kafka: spec.template.spec.containers[0].readinessProbe.tcpSocket.port: must be string or integer",
-  ]);
+  t.deepEqual(validateKubeObject(obj), ["StatefulSet/kafka: spec.template.spec.containers[0].readinessProbe.tcpSocket.port: must be string or integer"]);
 });
 
 test("an invalid enum value lists the allowed values", (t) => {
@@ -384,9 +352,7 @@ test("an invalid enum value lists the allowed values", (t) => {
 });
 
 test("a missing required field is reported", (t) => {
-  t.deepEqual(validateKubeObject(variant(statefulSet, (o) => delete o.spec.selector)), [
-    "StatefulSet/kafka: spec: must have required property selector",
-  ]);
+  t.deepEqual(validateKubeObject(variant(statefulSet, (o) => delete o.spec.selector)), ["StatefulSet/kafka: spec: must have required property selector"]);
 });
 
 test("map keys in paths are quoted", (t) => {
@@ -418,13 +384,6 @@ test("argoproj.io objects pass through unchecked", (t) => {
 });
 
 test("validateKubeObjects concatenates the messages in order", (t) => {
-  const objs = [
-    variant(headlessService, (o) => (o.spec.clusterIp = "None")),
-    configMap(),
-    { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } },
-  ];
-  t.deepEqual(validateKubeObjects(objs), [
-    "Service/kafka-headless: spec.clusterIp: unknown field",
-    "Pod/p: unsupported kind v1/Pod",
-  ]);
+  const objs = [variant(headlessService, (o) => (o.spec.clusterIp = "None")), configMap(), { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } }];
+  t.deepEqual(validateKubeObjects(objs), ["Service/kafka-headless: spec.clusterIp: unknown field", "Pod/p: unsupported kind v1/Pod"]);
 });

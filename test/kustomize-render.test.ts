@@ -30,13 +30,28 @@ for (const [label, file] of configs) {
       const all = kafkaNodes(objects);
       const dedicated = env.topology === "dedicated";
       const total = env.brokers + (dedicated ? env.controllers : 0);
-      t.deepEqual(all.map((n) => Number(n.properties["node.id"])), [...Array(total).keys()], `${env.name}: node ids 0..n-1`);
+      t.deepEqual(
+        all.map((n) => Number(n.properties["node.id"])),
+        [...Array(total).keys()],
+        `${env.name}: node ids 0..n-1`,
+      );
       const voters = all.filter((n) => n.properties["process.roles"]?.includes("controller"));
-      t.deepEqual(voters.map((n) => Number(n.properties["node.id"])), [...Array(env.controllers).keys()], `${env.name}: the first ids are the voters`);
-      if (dedicated) t.true(voters.every((n) => n.properties["process.roles"] === "controller" && !("advertised.listeners" in n.properties)), `${env.name}: controller-only`);
+      t.deepEqual(
+        voters.map((n) => Number(n.properties["node.id"])),
+        [...Array(env.controllers).keys()],
+        `${env.name}: the first ids are the voters`,
+      );
+      if (dedicated)
+        t.true(
+          voters.every((n) => n.properties["process.roles"] === "controller" && !("advertised.listeners" in n.properties)),
+          `${env.name}: controller-only`,
+        );
       const nodes = all.filter((n) => n.properties["process.roles"]?.includes("broker"));
       t.is(nodes.length, env.brokers, `${env.name}: one broker-role node per broker`);
-      t.true(nodes.every((n) => n.namespace === env.namespace), `${env.name}: namespace`);
+      t.true(
+        nodes.every((n) => n.namespace === env.namespace),
+        `${env.name}: namespace`,
+      );
       const ns = objects.find((o) => o.kind === "Namespace");
       t.is(ns?.metadata.name, env.namespace);
       const rf = Math.min(env.brokers, 3);
@@ -57,7 +72,11 @@ for (const [label, file] of configs) {
     for (const [path, text] of tree) {
       if (!path.endsWith("kustomization.yaml")) continue;
       const doc = parse(text) as Record<string, unknown>;
-      t.deepEqual(Object.keys(doc).filter((k) => DEPRECATED_KUSTOMIZE_FIELDS.includes(k)), [], `${path}: deprecated fields`);
+      t.deepEqual(
+        Object.keys(doc).filter((k) => DEPRECATED_KUSTOMIZE_FIELDS.includes(k)),
+        [],
+        `${path}: deprecated fields`,
+      );
       if (doc["kind"] === "Component") t.is(doc["apiVersion"], "kustomize.config.k8s.io/v1alpha1", path);
       else t.deepEqual([doc["apiVersion"], doc["kind"]], ["kustomize.config.k8s.io/v1beta1", "Kustomization"], path);
     }

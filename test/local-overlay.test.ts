@@ -13,7 +13,11 @@ import { cli, diff, type Run } from "./support/run-cli.js";
 import { ownedRepo } from "./support/temp.js";
 
 const CONFIG = config({ dev: "{brokers: 1}", prod: "{brokers: 3}" });
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 async function scaffold(dir: string, ...args: string[]): Promise<Run> {
   return cli(dir, ["scaffold", "--dir", dir, ...args]);
@@ -61,7 +65,11 @@ test("local/ survives scaffold, --force and an environment change, and renders w
   t.is(cm.metadata.namespace, "kafka-dev", "with the overlay's namespace");
   t.is(cm.metadata.labels["kafka-gitops/environment"], "dev", "and its labels");
   const sts = objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "kafka");
-  t.deepEqual(sts.spec.template.spec.tolerations, [{ key: "dedicated", operator: "Equal", value: "kafka", effect: "NoSchedule" }], "the local patch reaches the generated StatefulSet");
+  t.deepEqual(
+    sts.spec.template.spec.tolerations,
+    [{ key: "dedicated", operator: "Equal", value: "kafka", effect: "NoSchedule" }],
+    "the local patch reaches the generated StatefulSet",
+  );
   t.truthy(sts.spec.template.spec.containers[0].resources, "the generated settings stay");
 
   // The diff renders local/ like the rest: committed, then changed.

@@ -14,17 +14,24 @@ const exec = promisify(execFile);
 test("the packed tarball installs offline into another folder and runs with npx", async (t) => {
   const packs = await tempDir(t, "kafka-gitops-pack-");
   // The tests run on the compiled dist/ already; --ignore-scripts skips prepare's second build.
-  const { stdout } = await exec("npm", ["pack", "--ignore-scripts", "--silent", "--json", "--pack-destination", packs], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await exec("npm", ["pack", "--ignore-scripts", "--silent", "--json", "--pack-destination", packs], {
+    cwd: REPO_ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed!.files.map((f) => f.path);
   t.true(files.includes("dist/generator/cli.js"));
   t.true(files.includes("generator/templates/environment-readme.hbs"), "templates are in the tarball");
-  t.false(files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")), "no tests");
+  t.false(
+    files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")),
+    "no tests",
+  );
 
   const repo = await tempDir(t, "kafka-gitops-user-");
   await writeFile(join(repo, "package.json"), JSON.stringify({ name: "platform", private: true }) + "\n");
   await exec("npm", ["install", "--offline", "--no-audit", "--no-fund", "--save-dev", join(packs, packed!.filename)], { cwd: repo });
-  const npx = (...args: string[]) => exec("npx", ["--offline", "kafka-gitops", ...args], { cwd: repo, env: { ...process.env, HOME: repo, GIT_CONFIG_NOSYSTEM: "1" } });
+  const npx = (...args: string[]) =>
+    exec("npx", ["--offline", "kafka-gitops", ...args], { cwd: repo, env: { ...process.env, HOME: repo, GIT_CONFIG_NOSYSTEM: "1" } });
 
   const { version } = JSON.parse(await readFile(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
   t.is((await npx("--version")).stdout, `kafka-gitops ${version}\n`);

@@ -118,22 +118,7 @@ const validJvmSizes: Array<[string, number]> = [
   ["1t", 1024 * GI],
 ];
 
-const invalidJvmSizes = [
-  "",
-  "m",
-  "1.5g",
-  "1gb",
-  "1Gi",
-  "1mb",
-  "-1m",
-  "+1m",
-  " 1g",
-  "1g ",
-  "1 g",
-  "1e9",
-  "0x10",
-  "1p",
-];
+const invalidJvmSizes = ["", "m", "1.5g", "1gb", "1Gi", "1mb", "-1m", "+1m", " 1g", "1g ", "1 g", "1e9", "0x10", "1p"];
 
 test("parseJvmSize returns bytes", (t) => {
   for (const [input, expected] of validJvmSizes) t.is(parseJvmSize(input), expected, input);

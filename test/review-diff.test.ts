@@ -40,7 +40,10 @@ test("no change: an empty diff that says so, in both formats and in the summary"
   const { dir } = await repoWithChange(config(BASE));
   const text = await diff(dir);
   t.is(text.code, 0, text.stderr);
-  t.regex(text.stdout, /^kafka-gitops diff: HEAD \([0-9a-f]{7,}\) -> working tree\nno changes: 4 sections render the same objects \(dev, prod, clusters\/dev, clusters\/prod\)\n$/);
+  t.regex(
+    text.stdout,
+    /^kafka-gitops diff: HEAD \([0-9a-f]{7,}\) -> working tree\nno changes: 4 sections render the same objects \(dev, prod, clusters\/dev, clusters\/prod\)\n$/,
+  );
   const md = await diff(dir, "--format", "markdown");
   t.regex(md.stdout, /No changes: 4 sections render the same objects/);
   t.notRegex(md.stdout, /<details/);
@@ -81,10 +84,34 @@ test("a configuration change reads as a changed ConfigMap and a restart, not a r
 });
 
 const RISKS: Array<[string, Record<string, string>, RegExp, RegExp, string[]]> = [
-  ["removing an environment", { dev: BASE.dev }, /^! prod: environment removed: Argo CD deletes Application kafka-prod but nothing it deployed/m, /=== environment prod: removed, \d+ objects, 1 warning ===\n- ConfigMap\/kafka-config\n/, ["--allow-remove", "prod"]],
-  ["shrinking storage", { ...BASE, prod: "{brokers: 3, storage: {size: 50Gi}}" }, /^! prod: storage per broker decreases from 100Gi to 50Gi/m, /^-            storage: 100Gi\n\+            storage: 50Gi$/m, []],
-  ["changing the controller count", { ...BASE, prod: "{brokers: 3, controllers: 1, storage: {size: 100Gi}}" }, /^! prod: KRaft voters change from 3 \(nodes 0, 1, 2\) to 1 \(node 0\)/m, /^~ ConfigMap\/kafka-config: data\.KAFKA_CONTROLLER_QUORUM_VOTERS$/m, []],
-  ["switching the workload", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, workload: deployment-per-broker}" }, /^! prod: workload switches from statefulset to deployment-per-broker/m, /^\+ Deployment\/kafka-0\n[\s\S]*^\+ PersistentVolumeClaim\/data-kafka-0\n[\s\S]*^- StatefulSet\/kafka\n/m, ["--allow-nothing"]],
+  [
+    "removing an environment",
+    { dev: BASE.dev },
+    /^! prod: environment removed: Argo CD deletes Application kafka-prod but nothing it deployed/m,
+    /=== environment prod: removed, \d+ objects, 1 warning ===\n- ConfigMap\/kafka-config\n/,
+    ["--allow-remove", "prod"],
+  ],
+  [
+    "shrinking storage",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 50Gi}}" },
+    /^! prod: storage per broker decreases from 100Gi to 50Gi/m,
+    /^-            storage: 100Gi\n\+            storage: 50Gi$/m,
+    [],
+  ],
+  [
+    "changing the controller count",
+    { ...BASE, prod: "{brokers: 3, controllers: 1, storage: {size: 100Gi}}" },
+    /^! prod: KRaft voters change from 3 \(nodes 0, 1, 2\) to 1 \(node 0\)/m,
+    /^~ ConfigMap\/kafka-config: data\.KAFKA_CONTROLLER_QUORUM_VOTERS$/m,
+    [],
+  ],
+  [
+    "switching the workload",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, workload: deployment-per-broker}" },
+    /^! prod: workload switches from statefulset to deployment-per-broker/m,
+    /^\+ Deployment\/kafka-0\n[\s\S]*^\+ PersistentVolumeClaim\/data-kafka-0\n[\s\S]*^- StatefulSet\/kafka\n/m,
+    ["--allow-nothing"],
+  ],
 ];
 
 for (const [label, envs, warning, objects, flags] of RISKS) {
@@ -125,7 +152,10 @@ test("an Argo CD sync policy change shows in its clusters/ folder, with its warn
 });
 
 test("--summary: a short Markdown description for the pull request", async (t) => {
-  const { dir } = await repoWithRefusedChange(config(BASE), config({ dev: "{brokers: 1, heap: 600m}", prod: "{brokers: 4, controllers: 3, storage: {size: 50Gi}}", qa: "{brokers: 1}" }));
+  const { dir } = await repoWithRefusedChange(
+    config(BASE),
+    config({ dev: "{brokers: 1, heap: 600m}", prod: "{brokers: 4, controllers: 3, storage: {size: 50Gi}}", qa: "{brokers: 1}" }),
+  );
   const run = await diff(dir, "--summary");
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /^### Kafka: 3 environments change\n/);
@@ -144,7 +174,13 @@ test("--max-bytes is respected on a large change, saying what was cut and keepin
         return [name, `{brokers: 3, storage: {size: ${storage}}, resources: {requests: {memory: 2Gi}}, config: {log.retention.ms: ${retention(i)}}}`];
       }),
     );
-  const { dir } = await repoWithRefusedChange(config(envs(() => "1000", false)), config(envs((i) => String(2000 + i), true), "{image: 'apache/kafka:4.4.0'}"));
+  const { dir } = await repoWithRefusedChange(
+    config(envs(() => "1000", false)),
+    config(
+      envs((i) => String(2000 + i), true),
+      "{image: 'apache/kafka:4.4.0'}",
+    ),
+  );
 
   const full = await diff(dir, "--max-bytes", "100000000");
   t.log(`diff of 50 changed environments: ${Buffer.byteLength(full.stdout)} bytes uncut`);
@@ -152,7 +188,11 @@ test("--max-bytes is respected on a large change, saying what was cut and keepin
   t.regex(full.stdout, /^changed \(50\): env01, env02,/m);
   t.true(Buffer.byteLength(full.stdout) > 60000, "large enough to need cutting");
 
-  for (const [format, maxBytes] of [["markdown", 60000], ["text", 60000], ["markdown", 8000]] as const) {
+  for (const [format, maxBytes] of [
+    ["markdown", 60000],
+    ["text", 60000],
+    ["markdown", 8000],
+  ] as const) {
     const run = await diff(dir, "--format", format, "--max-bytes", String(maxBytes));
     t.is(run.code, 0, run.stderr);
     const size = Buffer.byteLength(run.stdout);

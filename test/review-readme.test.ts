@@ -102,7 +102,10 @@ test("Handlebars is loaded only when a template is rendered, and compiled once",
   t.true(r.after);
   t.is(r.first, 1, "the first render compiles the template");
   t.is(r.next, 1, "later renders reuse the compiled template");
-  const help = await exec(process.execPath, ["--input-type=module", "-e", `
+  const help = await exec(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `
     import { createRequire } from "node:module";
     process.argv = [process.argv[0], "cli", "--help"];
     const write = process.stdout.write.bind(process.stdout);
@@ -110,6 +113,7 @@ test("Handlebars is loaded only when a template is rendered, and compiled once",
     await import(${JSON.stringify(join(REPO_ROOT, "dist/generator/cli.js"))});
     await new Promise((r) => setTimeout(r, 50));
     write(String(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes("/node_modules/handlebars/"))));
-  `]);
+  `,
+  ]);
   t.is(help.stdout, "false", "--help never loads it");
 });

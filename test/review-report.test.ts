@@ -5,9 +5,15 @@ import { changedFields, compareObjects, parseObjects, stableName, type RenderedO
 import { formatReport, type DiffReport, type SectionReport } from "../generator/review/report.js";
 import type { Warning } from "../generator/review/risks.js";
 
-const obj = (value: Record<string, any>): RenderedObject => ({ kind: value["kind"], name: value["metadata"].name, namespace: value["metadata"].namespace, value });
+const obj = (value: Record<string, any>): RenderedObject => ({
+  kind: value["kind"],
+  name: value["metadata"].name,
+  namespace: value["metadata"].namespace,
+  value,
+});
 
-const configMap = (hash: string, data: Record<string, string>) => obj({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `kafka-config-${hash}`, namespace: "ns" }, data });
+const configMap = (hash: string, data: Record<string, string>) =>
+  obj({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `kafka-config-${hash}`, namespace: "ns" }, data });
 
 const statefulSet = (name: string, replicas: number, image = "apache/kafka:4.3.1", extra: Record<string, string> = {}) =>
   obj({
@@ -51,7 +57,10 @@ test("changed fields name list items by their name; a pod template change restar
     "spec.template.spec.containers[kafka].env[B]",
     "spec.template.spec.containers[kafka].image",
   ]);
-  const changes = compareObjects([statefulSet("kafka", 3), statefulSet("kafka-broker", 0)], [statefulSet("kafka", 3, "apache/kafka:4.4.0"), statefulSet("kafka-broker", 2)]);
+  const changes = compareObjects(
+    [statefulSet("kafka", 3), statefulSet("kafka-broker", 0)],
+    [statefulSet("kafka", 3, "apache/kafka:4.4.0"), statefulSet("kafka-broker", 2)],
+  );
   t.deepEqual(
     changes.changed.map((c) => [`${c.kind}/${c.name}`, c.fields, c.restartsPods]),
     [
@@ -67,7 +76,10 @@ test("changed fields name list items by their name; a pod template change restar
 test("added and removed objects are listed in kind/name order", (t) => {
   const svc = (name: string) => obj({ kind: "Service", metadata: { name, namespace: "ns" } });
   const changes = compareObjects([svc("b"), svc("z")], [svc("b"), svc("a"), statefulSet("kafka", 1)]);
-  t.deepEqual(changes.added, [{ kind: "Service", name: "a" }, { kind: "StatefulSet", name: "kafka" }]);
+  t.deepEqual(changes.added, [
+    { kind: "Service", name: "a" },
+    { kind: "StatefulSet", name: "kafka" },
+  ]);
   t.deepEqual(changes.removed, [{ kind: "Service", name: "z" }]);
   t.is(changes.unchanged, 1);
 });
@@ -82,7 +94,15 @@ function largeReport(envs: number): DiffReport {
     sections.push({ kind: "environment", name, status: "changed", changes: compareObjects(before, after), errors: [] });
   }
   sections.push({ kind: "environment", name: "quiet", status: "unchanged", changes: { added: [], removed: [], changed: [], unchanged: 0 }, errors: [] });
-  const warnings: Warning[] = [{ environment: "env07", kind: "storage-shrunk", path: ["environments", "env07", "storage", "size"], message: "env07: storage per broker decreases from 10Gi to 5Gi", advice: "Keep storage.size at 10Gi." }];
+  const warnings: Warning[] = [
+    {
+      environment: "env07",
+      kind: "storage-shrunk",
+      path: ["environments", "env07", "storage", "size"],
+      message: "env07: storage per broker decreases from 10Gi to 5Gi",
+      advice: "Keep storage.size at 10Gi.",
+    },
+  ];
   return { from: "HEAD (abc1234)", to: "working tree", warnings, sections };
 }
 
@@ -100,7 +120,11 @@ for (const format of ["markdown", "text"] as const) {
       t.true(size <= previous, "a smaller budget never gives a longer output");
       previous = size;
       t.regex(out, /(left out|cut at)/i, `${maxBytes}: says what was cut`);
-      if (maxBytes >= 3_000) t.true(out.includes("env07: storage per broker decreases from 10Gi to 5Gi") || out.includes("**env07**: storage per broker decreases"), `${maxBytes}: warning kept`);
+      if (maxBytes >= 3_000)
+        t.true(
+          out.includes("env07: storage per broker decreases from 10Gi to 5Gi") || out.includes("**env07**: storage per broker decreases"),
+          `${maxBytes}: warning kept`,
+        );
       if (format === "markdown") {
         t.is((out.match(/^<details/gm) ?? []).length, (out.match(/^<\/details>/gm) ?? []).length, `${maxBytes}: <details> balanced`);
         t.is((out.match(/^```/gm) ?? []).length % 2, 0, `${maxBytes}: fences balanced`);
@@ -129,8 +153,17 @@ test("an identical change in many environments is shown once and referred to", (
 });
 
 test("no change says so in one line per format", (t) => {
-  const sections: SectionReport[] = ["dev", "prod"].map((name) => ({ kind: "environment", name, status: "unchanged", changes: { added: [], removed: [], changed: [], unchanged: 0 }, errors: [] }));
+  const sections: SectionReport[] = ["dev", "prod"].map((name) => ({
+    kind: "environment",
+    name,
+    status: "unchanged",
+    changes: { added: [], removed: [], changed: [], unchanged: 0 },
+    errors: [],
+  }));
   const report = { from: "HEAD", to: "working tree", warnings: [], sections };
-  t.is(formatReport(report, { format: "text", maxBytes: 60_000 }), "kafka-gitops diff: HEAD -> working tree\nno changes: 2 sections render the same objects (dev, prod)\n");
+  t.is(
+    formatReport(report, { format: "text", maxBytes: 60_000 }),
+    "kafka-gitops diff: HEAD -> working tree\nno changes: 2 sections render the same objects (dev, prod)\n",
+  );
   t.regex(formatReport(report, { format: "markdown", maxBytes: 60_000 }), /No changes: 2 sections render the same objects \(`dev`, `prod`\)\.\n$/);
 });

@@ -8,7 +8,6 @@ import { warningLines } from "../generator/review/scaffold-warnings.js";
 import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
 
-
 const BASE = { dev: "{brokers: 1}", prod: "{brokers: 3, storage: {size: 100Gi}}" };
 
 function warningsFor(before: string, after: string) {
@@ -29,24 +28,93 @@ test("no change and harmless changes give no warning", (t) => {
 });
 
 const CASES: Array<[string, Record<string, string>, string, WarningKind[], RegExp]> = [
-  ["removing an environment", { dev: BASE.dev }, "", ["environment-removed"], /prod: environment removed: Argo CD deletes Application kafka-prod but nothing it deployed/],
+  [
+    "removing an environment",
+    { dev: BASE.dev },
+    "",
+    ["environment-removed"],
+    /prod: environment removed: Argo CD deletes Application kafka-prod but nothing it deployed/,
+  ],
   ["shrinking storage", { ...BASE, prod: "{brokers: 3, storage: {size: 50Gi}}" }, "", ["storage-shrunk"], /storage per broker decreases from 100Gi to 50Gi/],
-  ["changing the controller count", { ...BASE, prod: "{brokers: 3, controllers: 1, storage: {size: 100Gi}}" }, "", ["voters-changed"], /KRaft voters change from 3 \(nodes 0, 1, 2\) to 1 \(node 0\)/],
-  ["switching the workload", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, workload: deployment-per-broker}" }, "", ["workload-switched"], /workload switches from statefulset to deployment-per-broker: every broker restarts at once/],
-  ["moving to another StorageClass", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi, storageClass: fast}}" }, "", ["storage-class-changed"], /from the cluster default to fast/],
-  ["growing a StatefulSet's volumes", { ...BASE, prod: "{brokers: 3, storage: {size: 200Gi}}" }, "", ["storage-grown-statefulset"], /volumeClaimTemplates cannot change/],
-  ["setting another cluster id", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, clusterId: AAAAAAAAAAAAAAAAAAAAAA}" }, "", ["cluster-id-changed"], /CLUSTER_ID changes from \S+ to AAAAAAAAAAAAAAAAAAAAAA/],
-  ["downgrading the image", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, image: 'apache/kafka:4.2.1'}" }, "", ["image-downgraded"], /image downgrades from apache\/kafka:4\.3\.1 to apache\/kafka:4\.2\.1/],
-  ["moving the namespace", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, namespace: kafka-production}" }, "", ["namespace-changed"], /namespace changes from kafka-prod to kafka-production/],
-  ["turning selfHeal off", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, sync: {selfHeal: false}}" }, "", ["sync-loosened"], /sync policy loosened: selfHeal off/],
-  ["turning automated sync off", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, sync: {automated: false}}" }, "", ["sync-loosened"], /loosened: automated sync off: merged commits wait for a manual sync, so Git no longer says what runs$/],
-  ["moving to dedicated controllers", { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, topology: dedicated}" }, "", ["topology-changed"], /topology changes from combined to dedicated/],
+  [
+    "changing the controller count",
+    { ...BASE, prod: "{brokers: 3, controllers: 1, storage: {size: 100Gi}}" },
+    "",
+    ["voters-changed"],
+    /KRaft voters change from 3 \(nodes 0, 1, 2\) to 1 \(node 0\)/,
+  ],
+  [
+    "switching the workload",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, workload: deployment-per-broker}" },
+    "",
+    ["workload-switched"],
+    /workload switches from statefulset to deployment-per-broker: every broker restarts at once/,
+  ],
+  [
+    "moving to another StorageClass",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi, storageClass: fast}}" },
+    "",
+    ["storage-class-changed"],
+    /from the cluster default to fast/,
+  ],
+  [
+    "growing a StatefulSet's volumes",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 200Gi}}" },
+    "",
+    ["storage-grown-statefulset"],
+    /volumeClaimTemplates cannot change/,
+  ],
+  [
+    "setting another cluster id",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, clusterId: AAAAAAAAAAAAAAAAAAAAAA}" },
+    "",
+    ["cluster-id-changed"],
+    /CLUSTER_ID changes from \S+ to AAAAAAAAAAAAAAAAAAAAAA/,
+  ],
+  [
+    "downgrading the image",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, image: 'apache/kafka:4.2.1'}" },
+    "",
+    ["image-downgraded"],
+    /image downgrades from apache\/kafka:4\.3\.1 to apache\/kafka:4\.2\.1/,
+  ],
+  [
+    "moving the namespace",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, namespace: kafka-production}" },
+    "",
+    ["namespace-changed"],
+    /namespace changes from kafka-prod to kafka-production/,
+  ],
+  [
+    "turning selfHeal off",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, sync: {selfHeal: false}}" },
+    "",
+    ["sync-loosened"],
+    /sync policy loosened: selfHeal off/,
+  ],
+  [
+    "turning automated sync off",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, sync: {automated: false}}" },
+    "",
+    ["sync-loosened"],
+    /loosened: automated sync off: merged commits wait for a manual sync, so Git no longer says what runs$/,
+  ],
+  [
+    "moving to dedicated controllers",
+    { ...BASE, prod: "{brokers: 3, storage: {size: 100Gi}, topology: dedicated}" },
+    "",
+    ["topology-changed"],
+    /topology changes from combined to dedicated/,
+  ],
 ];
 
 for (const [label, envs, kafka, expected, message] of CASES) {
   test(`warning: ${label}`, (t) => {
     const ws = warningsFor(config(BASE), config(envs, kafka));
-    t.deepEqual(kinds(ws), expected.map((k) => `prod:${k}`));
+    t.deepEqual(
+      kinds(ws),
+      expected.map((k) => `prod:${k}`),
+    );
     for (const w of ws) {
       t.regex(w.message, message);
       t.true(w.message.startsWith("prod: "), "names the environment");
@@ -114,10 +182,19 @@ test("the state read back from generated files matches the config", (t) => {
     sync: { application: "kafka-prod", automated: true, prune: true, selfHeal: false, cascadeDelete: false },
   });
   t.is(prod.nodes?.length, 4);
-  t.deepEqual(prod.nodes?.map((n) => n.claim), ["data-kafka-0", "data-kafka-1", "data-kafka-2", "data-kafka-broker-3"]);
+  t.deepEqual(
+    prod.nodes?.map((n) => n.claim),
+    ["data-kafka-0", "data-kafka-1", "data-kafka-2", "data-kafka-broker-3"],
+  );
   t.is(prod.settings?.["min.insync.replicas"], "2");
   t.like(states.get("dev"), { workload: "statefulset", brokers: 1, voterIds: [0], image: "apache/kafka:4.3.1", storage: { size: "5Gi" } });
-  t.like(states.get("big"), { topology: "dedicated", brokers: 2, voterIds: [0, 1, 2], controllerNodes: { storage: { size: "7Gi" } }, storage: { size: "5Gi" } });
+  t.like(states.get("big"), {
+    topology: "dedicated",
+    brokers: 2,
+    voterIds: [0, 1, 2],
+    controllerNodes: { storage: { size: "7Gi" } },
+    storage: { size: "5Gi" },
+  });
   t.is(states.get("big")!.nodes?.length, 5);
 });
 

@@ -41,12 +41,22 @@ for (const [label, file] of configs) {
       for (const w of workloads) byWave.set(waveOf(w), (byWave.get(waveOf(w)) ?? 0) + maxDownAtOnce(w));
       for (const [wave, down] of byWave) t.true(down <= 1, `${env.name}: wave ${wave} can take ${down} Kafka nodes down at once`);
       // Volumes, Services and ConfigMaps exist before any Kafka pod (they carry no wave: 0).
-      t.true(workloads.every((w) => waveOf(w) >= 1), `${env.name}: workloads after their volumes and config`);
-      t.true(objects.filter((o) => !isKafkaWorkload(o)).every((o) => waveOf(o) === 0), `${env.name}: everything else in wave 0`);
+      t.true(
+        workloads.every((w) => waveOf(w) >= 1),
+        `${env.name}: workloads after their volumes and config`,
+      );
+      t.true(
+        objects.filter((o) => !isKafkaWorkload(o)).every((o) => waveOf(o) === 0),
+        `${env.name}: everything else in wave 0`,
+      );
       for (const w of workloads) t.true((w.spec.minReadySeconds ?? 0) >= 10, `${env.name}: ${w.metadata.name} minReadySeconds`);
 
-      const voterWaves = workloads.filter((w) => w.spec.template.spec.containers[0].env.some((e: any) => e.name === "KAFKA_PROCESS_ROLES" && e.value?.includes("controller")));
-      const brokerOnlyWaves = workloads.filter((w) => w.spec.template.spec.containers[0].env.some((e: any) => e.name === "KAFKA_PROCESS_ROLES" && e.value === "broker"));
+      const voterWaves = workloads.filter((w) =>
+        w.spec.template.spec.containers[0].env.some((e: any) => e.name === "KAFKA_PROCESS_ROLES" && e.value?.includes("controller")),
+      );
+      const brokerOnlyWaves = workloads.filter((w) =>
+        w.spec.template.spec.containers[0].env.some((e: any) => e.name === "KAFKA_PROCESS_ROLES" && e.value === "broker"),
+      );
       if (voterWaves.length && brokerOnlyWaves.length)
         t.true(Math.max(...voterWaves.map(waveOf)) < Math.min(...brokerOnlyWaves.map(waveOf)), `${env.name}: voters roll before broker-only nodes`);
     }
@@ -63,13 +73,24 @@ for (const [label, file] of configs) {
         const pod = w.spec.template.spec;
         const c = pod.containers[0];
         const where = `${env.name}: ${w.metadata.name}`;
-        for (const [key, mode] of [["startupProbe", "startup"], ["readinessProbe", "readiness"], ["livenessProbe", "liveness"]] as const)
+        for (const [key, mode] of [
+          ["startupProbe", "startup"],
+          ["readinessProbe", "readiness"],
+          ["livenessProbe", "liveness"],
+        ] as const)
           t.deepEqual(c[key].exec.command, ["bash", "/opt/kafka-gitops/probe.sh", mode], `${where}: ${key}`);
         const mount = c.volumeMounts.find((m: any) => m.mountPath === "/opt/kafka-gitops");
         const volume = pod.volumes.find((v: any) => v.name === mount?.name);
         t.is(volume?.configMap?.name, probeMaps[0].metadata.name, `${where}: mounts the probe ConfigMap`);
 
-        const claim = w.kind === "StatefulSet" ? w.spec.volumeClaimTemplates[0] : objects.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === pod.volumes.find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName);
+        const claim =
+          w.kind === "StatefulSet"
+            ? w.spec.volumeClaimTemplates[0]
+            : objects.find(
+                (o) =>
+                  o.kind === "PersistentVolumeClaim" &&
+                  o.metadata.name === pod.volumes.find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName,
+              );
         const gib = parseQuantity(claim.spec.resources.requests.storage) / 2 ** 30;
         const budget = c.startupProbe.failureThreshold * c.startupProbe.periodSeconds;
         t.true(budget >= 600 + 10 * gib, `${where}: startup budget ${budget} s for ${gib} GiB`);

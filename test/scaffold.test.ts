@@ -7,14 +7,17 @@ import { cli, type Run } from "./support/run-cli.js";
 import { commitCount, git, tempRepo } from "./support/git-repo.js";
 import { tempDir } from "./support/temp.js";
 
-
 const CONFIG = `repo:\n  url: https://github.com/acme/kafka-gitops.git\nenvironments:\n  dev: {brokers: 1}\n  prod: {brokers: 3}\n`;
 
 async function scaffold(dir: string, ...args: string[]): Promise<Run> {
   return cli(dir, ["scaffold", "--dir", dir, ...args]);
 }
 
-const exists = async (p: string) => stat(p).then(() => true, () => false);
+const exists = async (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 test("first run writes and commits the tree; a second run commits nothing", async (t) => {
   const dir = await tempRepo(CONFIG);
@@ -45,9 +48,15 @@ test("a config change commits only what changed, with a message naming the envir
   t.is(await commitCount(dir), 2);
   t.is((await git(dir, "log", "-1", "--format=%s")).trim(), "kafka: scale prod 3->4");
   const changed = (await git(dir, "show", "--name-only", "--format=", "HEAD")).trim().split("\n").sort();
-  t.deepEqual(changed, ["kafka-gitops.yaml", "overlays/prod/README.md", "overlays/prod/kafka.env", "overlays/prod/kustomization.yaml"].filter((f) => changed.includes(f)));
+  t.deepEqual(
+    changed,
+    ["kafka-gitops.yaml", "overlays/prod/README.md", "overlays/prod/kafka.env", "overlays/prod/kustomization.yaml"].filter((f) => changed.includes(f)),
+  );
   t.true(changed.includes("overlays/prod/kustomization.yaml"));
-  t.false(changed.some((f) => f.startsWith("overlays/dev/") || f.startsWith("base/")), "dev and base untouched");
+  t.false(
+    changed.some((f) => f.startsWith("overlays/dev/") || f.startsWith("base/")),
+    "dev and base untouched",
+  );
 });
 
 test("removing an environment needs --allow-remove, then removes exactly its generated files and folder", async (t) => {
@@ -203,7 +212,10 @@ test("guards: a storage shrink is refused with nothing written; a drained scale-
   await writeFile(join(dir, "kafka-gitops.yaml"), CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 4, storage: {size: 50Gi}}"));
   const shrink = await scaffold(dir, "--allow-scale-down", "--allow-remove", "prod", "--force");
   t.is(shrink.code, 1, "no flag unlocks a shrink");
-  t.regex(shrink.stderr, /environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi: a PersistentVolumeClaim can never shrink[\s\S]*Safe way: Keep storage\.size at 100Gi/);
+  t.regex(
+    shrink.stderr,
+    /environments\.prod\.storage\.size: refused: storage per broker decreases from 100Gi to 50Gi: a PersistentVolumeClaim can never shrink[\s\S]*Safe way: Keep storage\.size at 100Gi/,
+  );
   t.is(await readFile(join(dir, "overlays", "prod", "statefulsets.yaml"), "utf8"), before, "nothing written");
 
   await writeFile(join(dir, "kafka-gitops.yaml"), CONFIG.replace("prod: {brokers: 3}", "prod: {brokers: 3, storage: {size: 100Gi}}"));

@@ -6,7 +6,12 @@ import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
 
 test("scheme and host case, the default port and a trailing slash do not make another server", (t) => {
-  for (const s of ["HTTPS://Kubernetes.Default.SVC", "https://kubernetes.default.svc:443", "https://kubernetes.default.svc/", " https://kubernetes.default.svc// "])
+  for (const s of [
+    "HTTPS://Kubernetes.Default.SVC",
+    "https://kubernetes.default.svc:443",
+    "https://kubernetes.default.svc/",
+    " https://kubernetes.default.svc// ",
+  ])
     t.is(normalizeServer(s), "https://kubernetes.default.svc", s);
   t.is(normalizeServer("http://api.example.com:80/"), "http://api.example.com");
   t.false(sameServer("https://a.example.com:6443", "https://a.example.com"), "a non-default port is another server");
@@ -20,5 +25,9 @@ test("the namespace-clash rule compares servers after normalising them", (t) => 
     const err = t.throws(() => renderText(text), { instanceOf: ConfigError }, other);
     t.regex(err!.message, /environments\.b\.namespace: environment a already uses namespace shared on /, other);
   }
-  t.notThrows(() => renderText(config({ a: "{server: 'https://api.example.com', namespace: shared}", b: "{server: 'https://api.example.com:6443', namespace: shared, cluster: other}" })));
+  t.notThrows(() =>
+    renderText(
+      config({ a: "{server: 'https://api.example.com', namespace: shared}", b: "{server: 'https://api.example.com:6443', namespace: shared, cluster: other}" }),
+    ),
+  );
 });

@@ -2,7 +2,6 @@ import test from "ava";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { lineChanges, unifiedDiff } from "../generator/text-diff.js";
 import { tempDir } from "./support/temp.js";
@@ -51,10 +50,7 @@ test("labels default to old/new and context can be changed", (t) => {
   const oldText = numberedLines(20).join("");
   const newText = oldText.replace("line 10\n", "ten\n");
   t.is(unifiedDiff(oldText, newText, { context: 0 }), "--- old\n+++ new\n@@ -10 +10 @@\n-line 10\n+ten\n");
-  t.is(
-    unifiedDiff(oldText, newText, { context: 1 }),
-    "--- old\n+++ new\n@@ -9,3 +9,3 @@\n line 9\n-line 10\n+ten\n line 11\n",
-  );
+  t.is(unifiedDiff(oldText, newText, { context: 1 }), "--- old\n+++ new\n@@ -9,3 +9,3 @@\n line 9\n-line 10\n+ten\n line 11\n");
 });
 
 test("context must be a non-negative integer", (t) => {
@@ -66,20 +62,14 @@ test("context must be a non-negative integer", (t) => {
 test("additions at the start of a file", (t) => {
   const oldText = numberedLines(10).join("");
   const newText = "# header\n---\n" + oldText;
-  t.is(
-    unifiedDiff(oldText, newText, LABELS),
-    "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,3 +1,5 @@\n+# header\n+---\n line 1\n line 2\n line 3\n",
-  );
+  t.is(unifiedDiff(oldText, newText, LABELS), "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,3 +1,5 @@\n+# header\n+---\n line 1\n line 2\n line 3\n");
   t.deepEqual(lineChanges(oldText, newText), { added: 2, removed: 0 });
 });
 
 test("additions at the end of a file", (t) => {
   const oldText = numberedLines(10).join("");
   const newText = oldText + "line 11\nline 12\n";
-  t.is(
-    unifiedDiff(oldText, newText, LABELS),
-    "--- a/f.yaml\n+++ b/f.yaml\n@@ -8,3 +8,5 @@\n line 8\n line 9\n line 10\n+line 11\n+line 12\n",
-  );
+  t.is(unifiedDiff(oldText, newText, LABELS), "--- a/f.yaml\n+++ b/f.yaml\n@@ -8,3 +8,5 @@\n line 8\n line 9\n line 10\n+line 11\n+line 12\n");
 });
 
 test("changes at most 2*context lines apart share a hunk, further apart they split", (t) => {
@@ -124,33 +114,21 @@ test("changes at most 2*context lines apart share a hunk, further apart they spl
 });
 
 test("a rewritten block lists all removals before all additions", (t) => {
-  t.is(
-    unifiedDiff("keep\na\nb\nkeep2\n", "keep\nx\ny\nkeep2\n", LABELS),
-    "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,4 +1,4 @@\n keep\n-a\n-b\n+x\n+y\n keep2\n",
-  );
+  t.is(unifiedDiff("keep\na\nb\nkeep2\n", "keep\nx\ny\nkeep2\n", LABELS), "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,4 +1,4 @@\n keep\n-a\n-b\n+x\n+y\n keep2\n");
 });
 
 test("a missing trailing newline is marked on the side that lacks it", (t) => {
   const marker = "\\ No newline at end of file";
   // Adding the newline: the old last line is removed and re-added with one.
-  t.is(
-    unifiedDiff("a\nb", "a\nb\n", LABELS),
-    ["--- a/f.yaml", "+++ b/f.yaml", "@@ -1,2 +1,2 @@", " a", "-b", marker, "+b", ""].join("\n"),
-  );
+  t.is(unifiedDiff("a\nb", "a\nb\n", LABELS), ["--- a/f.yaml", "+++ b/f.yaml", "@@ -1,2 +1,2 @@", " a", "-b", marker, "+b", ""].join("\n"));
   // Removing it.
-  t.is(
-    unifiedDiff("a\nb\n", "a\nb", LABELS),
-    ["--- a/f.yaml", "+++ b/f.yaml", "@@ -1,2 +1,2 @@", " a", "-b", "+b", marker, ""].join("\n"),
-  );
+  t.is(unifiedDiff("a\nb\n", "a\nb", LABELS), ["--- a/f.yaml", "+++ b/f.yaml", "@@ -1,2 +1,2 @@", " a", "-b", "+b", marker, ""].join("\n"));
   // Both lack it and the last line is unchanged context.
-  t.is(
-    unifiedDiff("a\nb\nc", "a\nB\nc", LABELS),
-    ["--- a/f.yaml", "+++ b/f.yaml", "@@ -1,3 +1,3 @@", " a", "-b", "+B", " c", marker, ""].join("\n"),
-  );
+  t.is(unifiedDiff("a\nb\nc", "a\nB\nc", LABELS), ["--- a/f.yaml", "+++ b/f.yaml", "@@ -1,3 +1,3 @@", " a", "-b", "+B", " c", marker, ""].join("\n"));
   t.deepEqual(lineChanges("a\nb", "a\nb\n"), { added: 1, removed: 1 });
 });
 
-test("a new file (missing old side as \"\") is all additions from -0,0", (t) => {
+test('a new file (missing old side as "") is all additions from -0,0', (t) => {
   t.is(
     unifiedDiff("", "kind: Kafka\nmetadata:\n  name: x\n", { oldLabel: "/dev/null", newLabel: "b/k.yaml" }),
     "--- /dev/null\n+++ b/k.yaml\n@@ -0,0 +1,3 @@\n+kind: Kafka\n+metadata:\n+  name: x\n",
@@ -161,18 +139,12 @@ test("a new file (missing old side as \"\") is all additions from -0,0", (t) => 
 });
 
 test("a deleted file is all removals down to +0,0", (t) => {
-  t.is(
-    unifiedDiff("a\nb\n", "", { oldLabel: "a/k.yaml", newLabel: "/dev/null" }),
-    "--- a/k.yaml\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n",
-  );
+  t.is(unifiedDiff("a\nb\n", "", { oldLabel: "a/k.yaml", newLabel: "/dev/null" }), "--- a/k.yaml\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n");
   t.deepEqual(lineChanges("a\nb\n", ""), { added: 0, removed: 2 });
 });
 
 test("carriage returns stay part of the line", (t) => {
-  t.is(
-    unifiedDiff("a\r\nb\r\n", "a\r\nc\r\n", LABELS),
-    "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n",
-  );
+  t.is(unifiedDiff("a\r\nb\r\n", "a\r\nc\r\n", LABELS), "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n");
   // A line ending change alone is a change.
   t.deepEqual(lineChanges("a\n", "a\r\n"), { added: 1, removed: 1 });
 });

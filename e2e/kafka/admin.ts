@@ -70,10 +70,17 @@ export async function poll<T>(what: string, timeoutMs: number, check: () => Prom
 }
 
 /** Waits until no partition of `topic` (or of any topic) has an ISR smaller than its replicas. */
-export function waitUnderReplicatedZero(exec: Exec, bootstrap: string, timeoutMs: number, opts: { topic?: string; tool?: ToolArgvOptions } = {}): Promise<TopicDescription[]> {
+export function waitUnderReplicatedZero(
+  exec: Exec,
+  bootstrap: string,
+  timeoutMs: number,
+  opts: { topic?: string; tool?: ToolArgvOptions } = {},
+): Promise<TopicDescription[]> {
   return poll(`no under-replicated partitions${opts.topic ? ` in ${opts.topic}` : ""}`, timeoutMs, async () => {
     const topics = await describeTopics(exec, bootstrap, opts.topic, opts.tool);
-    const under = topics.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader === null).map((p) => `${t.topic}-${p.partition}`));
+    const under = topics.flatMap((t) =>
+      t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader === null).map((p) => `${t.topic}-${p.partition}`),
+    );
     return under.length === 0 ? topics : `under-replicated or leaderless: ${under.slice(0, 10).join(", ")}${under.length > 10 ? ", ..." : ""}`;
   });
 }

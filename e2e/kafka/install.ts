@@ -127,5 +127,10 @@ function runCapture(cmd: string, args: string[]): Promise<{ code: number | null;
 function tail(text: string, lines: number): string {
   // mvn colours its output even in batch mode; the escapes are noise in an error message.
   const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
-  return plain.trimEnd().split("\n").filter((l) => l.trim() !== "").slice(-lines).join("\n");
+  return plain
+    .trimEnd()
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-lines)
+    .join("\n");
 }

@@ -210,7 +210,17 @@ export function loadArgv(opts: LoadOptions & { runId: number }): { producer: str
   );
   const consumer = toolArgv(
     "verifiable-consumer",
-    ["--bootstrap-server", opts.bootstrap, "--topic", opts.topic, "--group-id", opts.groupId ?? `e2e-load-${opts.runId}`, "--reset-policy", "earliest", "--verbose"],
+    [
+      "--bootstrap-server",
+      opts.bootstrap,
+      "--topic",
+      opts.topic,
+      "--group-id",
+      opts.groupId ?? `e2e-load-${opts.runId}`,
+      "--reset-policy",
+      "earliest",
+      "--verbose",
+    ],
     opts.tool,
   );
   return { producer, consumer };
@@ -271,8 +281,10 @@ export function startLoad(spawn: Spawn, opts: LoadOptions): LoadTest {
       for (;;) {
         const p = progress();
         if (p.acked >= count && p.consumed >= count) return;
-        if (Date.now() > deadline) throw new Error(`load: after ${Math.round(timeoutMs / 1000)}s only ${p.acked} acked and ${p.consumed} consumed, waiting for ${count}`);
-        if (producer.exit !== "running" && p.acked < count) throw new Error(`load: the producer ended (${producer.exit}) after ${p.acked} acks: ${producer.stderr.slice(-3).join(" | ")}`);
+        if (Date.now() > deadline)
+          throw new Error(`load: after ${Math.round(timeoutMs / 1000)}s only ${p.acked} acked and ${p.consumed} consumed, waiting for ${count}`);
+        if (producer.exit !== "running" && p.acked < count)
+          throw new Error(`load: the producer ended (${producer.exit}) after ${p.acked} acks: ${producer.stderr.slice(-3).join(" | ")}`);
         await sleep(250);
       }
     },
@@ -283,7 +295,8 @@ export function startLoad(spawn: Spawn, opts: LoadOptions): LoadTest {
       while (ledger.missing().length > 0 && consumer.exit === "running" && Date.now() < deadline) await sleep(250);
       await end(consumer, killAfterMs);
       for (const [name, p] of [["producer", producer] as const, ["consumer", consumer] as const]) {
-        if (!/^exit 0$|SIGTERM|SIGKILL|exit 143/.test(p.exit) && p.stderr.length > 0) ledger.noteError(`${name} (${p.exit}): ${p.stderr.slice(-3).join(" | ")}`);
+        if (!/^exit 0$|SIGTERM|SIGKILL|exit 143/.test(p.exit) && p.stderr.length > 0)
+          ledger.noteError(`${name} (${p.exit}): ${p.stderr.slice(-3).join(" | ")}`);
       }
       return ledger.result({ producerExit: producer.exit, consumerExit: consumer.exit });
     },

@@ -3,11 +3,40 @@ import type { KObject } from "./objects.js";
 
 // gitops-engine's kind order within a wave (kinds not listed go after these, by name).
 const KIND_ORDER = [
-  "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount",
-  "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
-  "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
-  "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-  "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "Ingress", "APIService",
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "SecretList",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleList",
+  "ClusterRoleBinding",
+  "ClusterRoleBindingList",
+  "Role",
+  "RoleList",
+  "RoleBinding",
+  "RoleBindingList",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "Ingress",
+  "APIService",
 ];
 
 export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
@@ -31,7 +60,10 @@ export function isHook(o: KObject): boolean {
 }
 
 export function syncOption(o: KObject, opt: string): boolean {
-  return (o.metadata.annotations?.[SYNC_OPTIONS] ?? "").split(",").map((s) => s.trim()).includes(opt);
+  return (o.metadata.annotations?.[SYNC_OPTIONS] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes(opt);
 }
 
 function kindRank(k: string): number {
@@ -52,6 +84,7 @@ export function syncSteps(objects: KObject[]): { phase: Phase; wave: number; obj
     }
   }
   const list = [...steps.values()].sort((a, b) => order.indexOf(a.phase) - order.indexOf(b.phase) || a.wave - b.wave);
-  for (const s of list) s.objects.sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+  for (const s of list)
+    s.objects.sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
   return list;
 }

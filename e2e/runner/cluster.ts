@@ -154,14 +154,20 @@ export class Cluster {
 
   private get workloadHost() {
     return {
-      podsOf: (kind: string, ns: string, name: string) => this.podList.filter((p) => p.phase !== "Gone" && p.owner.kind === kind && p.owner.name === name && p.namespace === ns),
+      podsOf: (kind: string, ns: string, name: string) =>
+        this.podList.filter((p) => p.phase !== "Gone" && p.owner.kind === kind && p.owner.name === name && p.namespace === ns),
       createPod: (init: PodInit) => this.createPod(init),
       deletePod: (pod: Pod) => this.deletePod(pod),
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       ensureClaim: (ns: string, claim: string, template: any) => {
         const k = `PersistentVolumeClaim/${ns}/${claim}`;
         if (this.objects.has(k)) return;
-        this.putObject({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { ...template.metadata, name: claim, namespace: ns }, spec: template.spec });
+        this.putObject({
+          apiVersion: "v1",
+          kind: "PersistentVolumeClaim",
+          metadata: { ...template.metadata, name: claim, namespace: ns },
+          spec: template.spec,
+        });
       },
     };
   }
@@ -232,17 +238,27 @@ export class Cluster {
   private writeDns(): void {
     const byNs = new Map<string, string>();
     const recordsFor = (ns: string) => {
-      if (!byNs.has(ns)) byNs.set(ns, this.records(ns).map(([ip, n]) => `${ip}\t${n}`).join("\n"));
+      if (!byNs.has(ns))
+        byNs.set(
+          ns,
+          this.records(ns)
+            .map(([ip, n]) => `${ip}\t${n}`)
+            .join("\n"),
+        );
       return byNs.get(ns) as string;
     };
-    const header = "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
+    const header =
+      "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
     const dnsNote = "# kafka-gitops e2e: the cluster DNS (CoreDNS in Kubernetes) as seen from this namespace\n";
     for (const p of this.livePods()) {
       if (!p.slot || !existsSync(p.slot.hostsFile)) continue;
       // The kubelet's own line: FQDN then hostname for a pod with a subdomain, else the pod's hostname alone.
       const own = p.fqdn ? `${p.slot.ip}\t${p.fqdn}\t${p.hostname}` : `${p.slot.ip}\t${p.hostname}`;
       const aliases = (p.spec.hostAliases ?? []).map((a: { ip: string; hostnames: string[] }) => `${a.ip}\t${a.hostnames.join("\t")}`).join("\n");
-      writeFileSync(p.slot.hostsFile, `${header}${own}\n${aliases ? `# Entries added by HostAliases.\n${aliases}\n` : ""}${dnsNote}${recordsFor(p.namespace)}\n`);
+      writeFileSync(
+        p.slot.hostsFile,
+        `${header}${own}\n${aliases ? `# Entries added by HostAliases.\n${aliases}\n` : ""}${dnsNote}${recordsFor(p.namespace)}\n`,
+      );
     }
     for (const c of this.clients) writeFileSync(c.slot.hostsFile, `${header}${c.slot.ip}\te2e-client\n${dnsNote}${recordsFor(c.namespace)}\n`);
   }
@@ -255,7 +271,10 @@ export class Cluster {
       // The API server refuses changes to these fields (Argo CD's sync fails).
       for (const f of ["selector", "serviceName", "podManagementPolicy", "volumeClaimTemplates"]) {
         const strip = (v: unknown) => JSON.stringify(v, (kk, vv) => (kk === "status" ? undefined : vv));
-        if (strip(prev.spec[f]) !== strip(o.spec[f])) throw new Error(`StatefulSet.apps "${o.metadata.name}" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden (${f})`);
+        if (strip(prev.spec[f]) !== strip(o.spec[f]))
+          throw new Error(
+            `StatefulSet.apps "${o.metadata.name}" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden (${f})`,
+          );
       }
     }
     if (prev && o.kind === "Deployment" && JSON.stringify(prev.spec.selector) !== JSON.stringify(o.spec.selector))
@@ -271,13 +290,16 @@ export class Cluster {
     this.log(`deleted ${k}`);
     if (o.kind === "StatefulSet" && o.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete") {
       for (const vct of o.spec.volumeClaimTemplates ?? []) {
-        for (const [ck] of this.objects) if (ck.startsWith(`PersistentVolumeClaim/${o.metadata.namespace}/${vct.metadata.name}-${o.metadata.name}-`)) this.deleteObject(ck);
+        for (const [ck] of this.objects)
+          if (ck.startsWith(`PersistentVolumeClaim/${o.metadata.namespace}/${vct.metadata.name}-${o.metadata.name}-`)) this.deleteObject(ck);
       }
     }
     if (o.kind === "PersistentVolumeClaim") {
       // pvc-protection: the volume goes once no pod uses it (dynamic provisioning, reclaimPolicy Delete).
       const ns = o.metadata.namespace as string;
-      void waitFor("claim release", () => !this.claims.has(`${ns}/${o.metadata.name}`), 600_000).then(() => rmSync(claimPath(ns, o.metadata.name), { recursive: true, force: true }));
+      void waitFor("claim release", () => !this.claims.has(`${ns}/${o.metadata.name}`), 600_000).then(() =>
+        rmSync(claimPath(ns, o.metadata.name), { recursive: true, force: true }),
+      );
     }
     if (o.kind === "Namespace") for (const [ok, obj] of this.objects) if (obj.metadata.namespace === o.metadata.name) this.deleteObject(ok);
     this.dnsDirty = true;
@@ -304,7 +326,8 @@ export class Cluster {
     const prune = [...this.tracked].filter((k) => !newKeys.has(k));
     for (const step of steps) {
       for (const o of step.objects) {
-        if (isHook(o) && o.kind !== "ConfigMap" && o.kind !== "Secret") throw new Error(`hook ${o.kind}/${o.metadata.name}: running hook workloads (Jobs, Pods) is not reproduced`);
+        if (isHook(o) && o.kind !== "ConfigMap" && o.kind !== "Secret")
+          throw new Error(`hook ${o.kind}/${o.metadata.name}: running hook workloads (Jobs, Pods) is not reproduced`);
         this.putObject(structuredClone(o));
         if (!isHook(o)) this.tracked.add(key(o));
       }
@@ -320,7 +343,8 @@ export class Cluster {
         }
       }
       this.tick();
-      if (step !== steps[steps.length - 1]) await waitFor(`wave ${step.wave} (${step.phase}) healthy`, () => step.objects.every((o) => this.healthy(o)), timeout, 250);
+      if (step !== steps[steps.length - 1])
+        await waitFor(`wave ${step.wave} (${step.phase}) healthy`, () => step.objects.every((o) => this.healthy(o)), timeout, 250);
     }
   }
 
@@ -353,7 +377,11 @@ export class Cluster {
         desired = typeof ma === "number" ? ma : Math.ceil((Number(String(ma).replace("%", "")) / 100) * expected);
       }
       // An unhealthy pod may always go (its eviction does not lower the healthy count).
-      if (pod.ready && healthy - 1 < desired) return { evicted: false, reason: `Cannot evict pod as it would violate the pod's disruption budget ${pdb.metadata.name} (healthy ${healthy}, desired ${desired})` };
+      if (pod.ready && healthy - 1 < desired)
+        return {
+          evicted: false,
+          reason: `Cannot evict pod as it would violate the pod's disruption budget ${pdb.metadata.name} (healthy ${healthy}, desired ${desired})`,
+        };
     }
     void this.deletePod(pod);
     return { evicted: true };
@@ -371,7 +399,9 @@ export class Cluster {
     const [kind, name] = target.includes("/") ? target.split("/") : ["pod", target];
     if (kind === "pod" || kind === "po") return this.pod(name as string, ns);
     const k = kind?.startsWith("deploy") ? "Deployment" : "StatefulSet";
-    const p = this.livePods().filter((x) => x.owner.kind === k && x.owner.name === name && x.namespace === ns && x.phase === "Running").sort((a, b) => a.name.localeCompare(b.name))[0];
+    const p = this.livePods()
+      .filter((x) => x.owner.kind === k && x.owner.name === name && x.namespace === ns && x.phase === "Running")
+      .sort((a, b) => a.name.localeCompare(b.name))[0];
     if (!p) throw new Error(`no running pod for ${target} in ${ns}`);
     return p;
   }
@@ -448,11 +478,24 @@ export class Cluster {
     // A fresh copy of the image's writable folders per client process, as for a container start.
     const envFile = join(cdir, "env");
     const env: Record<string, string> = { ...Object.fromEntries(this.image.env), HOSTNAME: "e2e-client", ...(opts.env ?? {}) };
-    writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}\0`).join(""));
+    writeFileSync(
+      envFile,
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\0`)
+        .join(""),
+    );
     const rootDir = join(cdir, "root");
     return spawn(
       "bash",
-      ["-c", `cp -a "$0/." "$1" && chown -R 1000:1000 "$1" && exec ip netns exec "$2" unshare --mount --uts --pid --fork --mount-proc --kill-child -- bash "$3" "\${@:4}"`, this.image.root, rootDir, client.slot.netns, INIT_SCRIPT, ...argv],
+      [
+        "-c",
+        `cp -a "$0/." "$1" && chown -R 1000:1000 "$1" && exec ip netns exec "$2" unshare --mount --uts --pid --fork --mount-proc --kill-child -- bash "$3" "\${@:4}"`,
+        this.image.root,
+        rootDir,
+        client.slot.netns,
+        INIT_SCRIPT,
+        ...argv,
+      ],
       {
         stdio: opts.stdio ?? ["pipe", "pipe", "pipe"],
         env: {

@@ -82,7 +82,10 @@ export async function leftovers(): Promise<string[]> {
 export async function downAll(): Promise<string[]> {
   const removed: string[] = [];
   const ns = await run(["ip", "netns", "list"]);
-  const names = ns.stdout.split("\n").map((l) => l.split(" ")[0] ?? "").filter((n) => n.startsWith(PREFIX));
+  const names = ns.stdout
+    .split("\n")
+    .map((l) => l.split(" ")[0] ?? "")
+    .filter((n) => n.startsWith(PREFIX));
   for (const name of names) {
     const pids = await run(["ip", "netns", "pids", name]);
     for (const p of pids.stdout.split(/\s+/).filter(Boolean)) {

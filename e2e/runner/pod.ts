@@ -24,7 +24,12 @@ export interface Image {
 }
 
 export function loadImage(root: string): Image {
-  const read = (f: string) => (existsSync(join(root, f)) ? readFileSync(join(root, f), "utf8").split("\n").filter((l) => l.trim() !== "") : undefined);
+  const read = (f: string) =>
+    existsSync(join(root, f))
+      ? readFileSync(join(root, f), "utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== "")
+      : undefined;
   const env = (read("image.env") ?? []).map((l): [string, string] => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]);
   return {
     root,
@@ -137,7 +142,22 @@ export class Container {
     const fd = openSync(this.logFile, "a");
     const child = spawn(
       "ip",
-      ["netns", "exec", pod.slot.netns, "unshare", "--mount", "--uts", "--pid", "--fork", "--mount-proc", "--kill-child", "--", "bash", INIT_SCRIPT, ...this.argv(env)],
+      [
+        "netns",
+        "exec",
+        pod.slot.netns,
+        "unshare",
+        "--mount",
+        "--uts",
+        "--pid",
+        "--fork",
+        "--mount-proc",
+        "--kill-child",
+        "--",
+        "bash",
+        INIT_SCRIPT,
+        ...this.argv(env),
+      ],
       {
         stdio: ["ignore", fd, fd],
         env: {
@@ -217,10 +237,28 @@ export class Container {
     const id = this.ident();
     const groups = id.groups.length ? ["--groups", id.groups.join(",")] : ["--clear-groups"];
     return [
-      "nsenter", "-t", String(this.initPid), "-m", "-u", "-n", "-p", "--",
-      "setpriv", "--reuid", String(id.uid), "--regid", String(id.gid), ...groups, ...(id.nnp ? ["--no-new-privs"] : []),
-      "--inh-caps=-all", "--bounding-set=-all", "--",
-      "/usr/bin/env", "-i", ...[...this.env].map(([k, v]) => `${k}=${v}`), ...argv,
+      "nsenter",
+      "-t",
+      String(this.initPid),
+      "-m",
+      "-u",
+      "-n",
+      "-p",
+      "--",
+      "setpriv",
+      "--reuid",
+      String(id.uid),
+      "--regid",
+      String(id.gid),
+      ...groups,
+      ...(id.nnp ? ["--no-new-privs"] : []),
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+      "--",
+      "/usr/bin/env",
+      "-i",
+      ...[...this.env].map(([k, v]) => `${k}=${v}`),
+      ...argv,
     ];
   }
 
@@ -239,7 +277,13 @@ export class Container {
     }
     if (probe.httpGet) {
       if ((probe.httpGet.scheme ?? "HTTP") !== "HTTP") throw new Error("httpGet probes with HTTPS are not reproduced");
-      const [ok] = await this.pod.host.probe({ kind: "http", host: probe.httpGet.host ?? this.pod.slot.ip, port: this.port(probe.httpGet.port), path: probe.httpGet.path ?? "/", timeoutMs });
+      const [ok] = await this.pod.host.probe({
+        kind: "http",
+        host: probe.httpGet.host ?? this.pod.slot.ip,
+        port: this.port(probe.httpGet.port),
+        path: probe.httpGet.path ?? "/",
+        timeoutMs,
+      });
       return ok;
     }
     if (probe.exec) {

@@ -18,15 +18,23 @@ export const boot: Scenario = {
   async run(ctx: Context): Promise<Outcome> {
     const { env, cluster } = ctx;
     const problems: string[] = [];
-    const notReady = cluster.livePods().filter((p) => !p.ready).map((p) => p.name);
+    const notReady = cluster
+      .livePods()
+      .filter((p) => !p.ready)
+      .map((p) => p.name);
     if (notReady.length) problems.push(`not Ready: ${notReady.join(", ")}`);
     const { q, b, registered } = await clusterFacts(ctx);
     if (!same(q.voters, env.voters)) problems.push(`voters ${JSON.stringify(q.voters)}, expected ${JSON.stringify(env.voters)}`);
     if (!q.voters.includes(q.leaderId)) problems.push(`leader ${q.leaderId} is not a voter`);
-    if (!same(registered, env.brokers)) problems.push(`unfenced brokers ${JSON.stringify(registered)} (registered ${JSON.stringify(b.registered)}), expected ${JSON.stringify(env.brokers)}`);
+    if (!same(registered, env.brokers))
+      problems.push(`unfenced brokers ${JSON.stringify(registered)} (registered ${JSON.stringify(b.registered)}), expected ${JSON.stringify(env.brokers)}`);
 
     // __consumer_offsets is created on the first coordinator lookup: describe a group to trigger it.
-    await cluster.execClient(ctx.client, mainClassArgv("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", ["--bootstrap-server", env.bootstrap, "--describe", "--group", "e2e-boot"]), { timeoutMs: 120_000 });
+    await cluster.execClient(
+      ctx.client,
+      mainClassArgv("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", ["--bootstrap-server", env.bootstrap, "--describe", "--group", "e2e-boot"]),
+      { timeoutMs: 120_000 },
+    );
     let offsetsRf = 0;
     for (let i = 0; i < 10 && offsetsRf === 0; i++) {
       const r = await call(ctx, describeTopicsCall(env.bootstrap, "__consumer_offsets"));
@@ -37,12 +45,20 @@ export const boot: Scenario = {
 
     // Controllers' advertised endpoints, as a tool with --bootstrap-controller sees them, from a Kafka pod
     // (the NetworkPolicy lets only Kafka pods reach port 9093).
-    const voterHosts = env.objects.find((o) => o.kind === "ConfigMap" && o.data?.KAFKA_CONTROLLER_QUORUM_VOTERS)?.data?.KAFKA_CONTROLLER_QUORUM_VOTERS?.split(",").map((v) => v.split("@")[1]) ?? [];
+    const voterHosts =
+      env.objects
+        .find((o) => o.kind === "ConfigMap" && o.data?.KAFKA_CONTROLLER_QUORUM_VOTERS)
+        ?.data?.KAFKA_CONTROLLER_QUORUM_VOTERS?.split(",")
+        .map((v) => v.split("@")[1]) ?? [];
     const kafkaPod = cluster.livePods().find((p) => p.ready && p.namespace === env.namespace);
     if (kafkaPod && voterHosts.length) {
-      const r = await cluster.exec(kafkaPod, [`${BIN}/kafka-metadata-quorum.sh`, "--bootstrap-controller", voterHosts.join(","), "describe", "--status"], { timeoutMs: 120_000 });
+      const r = await cluster.exec(kafkaPod, [`${BIN}/kafka-metadata-quorum.sh`, "--bootstrap-controller", voterHosts.join(","), "describe", "--status"], {
+        timeoutMs: 120_000,
+      });
       if (r.code !== 0) problems.push(`kafka-metadata-quorum --bootstrap-controller from ${kafkaPod.name} failed: ${lastLines(r.stderr || r.stdout, 3)}`);
-      const eps = await cluster.exec(kafkaPod, [`${BIN}/kafka-cluster.sh`, "list-endpoints", "--bootstrap-controller", voterHosts.join(",")], { timeoutMs: 120_000 });
+      const eps = await cluster.exec(kafkaPod, [`${BIN}/kafka-cluster.sh`, "list-endpoints", "--bootstrap-controller", voterHosts.join(",")], {
+        timeoutMs: 120_000,
+      });
       for (const line of eps.stdout.split("\n").slice(1)) {
         const host = line.trim().split(/\s+/)[1];
         if (!host) continue;
@@ -56,7 +72,9 @@ export const boot: Scenario = {
       voters: q.voters,
       leader: q.leaderId,
       brokersRegistered: registered,
-      detail: problems.length ? problems.join("; ") : `voters ${JSON.stringify(q.voters)} leader ${q.leaderId}, brokers ${JSON.stringify(registered)}, __consumer_offsets RF ${offsetsRf}`,
+      detail: problems.length
+        ? problems.join("; ")
+        : `voters ${JSON.stringify(q.voters)} leader ${q.leaderId}, brokers ${JSON.stringify(registered)}, __consumer_offsets RF ${offsetsRf}`,
     };
   },
 };

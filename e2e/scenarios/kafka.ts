@@ -34,7 +34,12 @@ export async function mustCall(ctx: Context, c: ToolCall, timeoutMs = 120_000): 
 export const tool = (t: Tool, args: string[]): ToolCall => ({ tool: t, args });
 
 export function lastLines(text: string, n: number): string {
-  return text.trim().split("\n").filter((l) => !/^\s*at /.test(l)).slice(-n).join(" | ");
+  return text
+    .trim()
+    .split("\n")
+    .filter((l) => !/^\s*at /.test(l))
+    .slice(-n)
+    .join(" | ");
 }
 
 export async function quorum(ctx: Context) {

@@ -70,12 +70,18 @@ export const readme: Scenario = {
         });
         cluster.interrupt(child);
         await new Promise((r) => child.once("close", r));
-        if (!got) return { passed: false, detail: `${what}: consumed ${JSON.stringify(out.trim().split("\n").slice(-5))}, expected ${MESSAGES.length} lines; ${lastLines(err, 3)}` };
+        if (!got)
+          return {
+            passed: false,
+            detail: `${what}: consumed ${JSON.stringify(out.trim().split("\n").slice(-5))}, expected ${MESSAGES.length} lines; ${lastLines(err, 3)}`,
+          };
       } else {
         const r = await cluster.exec(pod, c.argv, { timeoutMs: 120_000 });
         if (r.code !== 0) return { passed: false, detail: `${what}: exit ${r.code}: ${lastLines(r.stderr || r.stdout, 3)}` };
-        if (c.argv.includes("--describe") && c.argv.includes("demo") && !/Topic:\s*demo/.test(r.stdout)) return { passed: false, detail: `${what}: no topic demo in ${lastLines(r.stdout, 2)}` };
-        if (c.argv.includes("--status") && !/LeaderId:\s*\d+/.test(r.stdout)) return { passed: false, detail: `${what}: no LeaderId in ${lastLines(r.stdout, 2)}` };
+        if (c.argv.includes("--describe") && c.argv.includes("demo") && !/Topic:\s*demo/.test(r.stdout))
+          return { passed: false, detail: `${what}: no topic demo in ${lastLines(r.stdout, 2)}` };
+        if (c.argv.includes("--status") && !/LeaderId:\s*\d+/.test(r.stdout))
+          return { passed: false, detail: `${what}: no LeaderId in ${lastLines(r.stdout, 2)}` };
       }
       done.push(what);
     }

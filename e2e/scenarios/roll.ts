@@ -23,7 +23,10 @@ export const roll: Scenario = {
     }
     const r = await lt.stop();
     const rolledS = Math.round((Date.now() - t0) / 1000);
-    const survivors = ctx.cluster.livePods().filter((p) => before.get(p.name) === p.uid).map((p) => p.name);
+    const survivors = ctx.cluster
+      .livePods()
+      .filter((p) => before.get(p.name) === p.uid)
+      .map((p) => p.name);
     const q = await quorum(ctx);
     const ok = !err && survivors.length === 0 && r.lost === 0;
     const single = ctx.env.brokers.length === 1;

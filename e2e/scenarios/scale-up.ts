@@ -32,7 +32,13 @@ export const scaleUp: Scenario = {
     const reassign = (mode: string) =>
       ctx.cluster.execClient(
         ctx.client,
-        ["bash", "-c", 'cat > /tmp/plan.json && exec "$@"', "sh", ...toolArgv("reassign", ["--bootstrap-server", ctx.env.bootstrap, "--reassignment-json-file", "/tmp/plan.json", mode], { jvm: FAST_CLIENT_JVM })],
+        [
+          "bash",
+          "-c",
+          'cat > /tmp/plan.json && exec "$@"',
+          "sh",
+          ...toolArgv("reassign", ["--bootstrap-server", ctx.env.bootstrap, "--reassignment-json-file", "/tmp/plan.json", mode], { jvm: FAST_CLIENT_JVM }),
+        ],
         { input: plan, timeoutMs: 120_000 },
       );
     const ex = await reassign("--execute");

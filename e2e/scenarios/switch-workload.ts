@@ -28,7 +28,11 @@ function volumes(ctx: Context): Map<string, string> {
 async function consumeAll(ctx: Context, topic: string): Promise<Set<string>> {
   const r = await ctx.cluster.execClient(
     ctx.client,
-    toolArgv("console-consumer", ["--bootstrap-server", ctx.env.bootstrap, "--topic", topic, "--from-beginning", "--max-messages", String(N), "--timeout-ms", "60000"], { jvm: FAST_CLIENT_JVM }),
+    toolArgv(
+      "console-consumer",
+      ["--bootstrap-server", ctx.env.bootstrap, "--topic", topic, "--from-beginning", "--max-messages", String(N), "--timeout-ms", "60000"],
+      { jvm: FAST_CLIENT_JVM },
+    ),
     { timeoutMs: 180_000 },
   );
   ctx.log(`consumer exit ${r.code}: ${lastLines(r.stderr, 2)}`);
@@ -62,7 +66,9 @@ export const switchWorkload: Scenario = {
       const missing = values.filter((v) => !got.has(v)).length;
       const fine = q.clusterId === id0 && sameVols && missing === 0 && ctx.env.workload === w;
       ok &&= fine;
-      steps.push(`-> ${w}: cluster id ${q.clusterId === id0 ? "kept" : `CHANGED to ${q.clusterId}`}, ${vols0.size} volumes ${sameVols ? "kept" : "CHANGED"}, ${N - missing}/${N} messages consumed`);
+      steps.push(
+        `-> ${w}: cluster id ${q.clusterId === id0 ? "kept" : `CHANGED to ${q.clusterId}`}, ${vols0.size} volumes ${sameVols ? "kept" : "CHANGED"}, ${N - missing}/${N} messages consumed`,
+      );
     }
     const q = await quorum(ctx);
     return { passed: ok, voters: q.voters, leader: q.leaderId, brokersRegistered: ctx.env.brokers, detail: `${from} ${steps.join("; ")}` };

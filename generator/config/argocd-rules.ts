@@ -10,7 +10,8 @@ export function argocdProblems(config: Config): Problem[] {
   if (project === "default")
     problems.push({
       path: ["argocd", "project"],
-      message: 'must not be "default": Argo CD\'s built-in project permits every repository, cluster and kind, and the generated AppProject would replace it; choose another name (default: kafka.name)',
+      message:
+        'must not be "default": Argo CD\'s built-in project permits every repository, cluster and kind, and the generated AppProject would replace it; choose another name (default: kafka.name)',
     });
   // Environment Applications and the clusters' root Applications share one namespace: a clash would make one overwrite the other.
   const names = argoNames(config.kafka.name, project);

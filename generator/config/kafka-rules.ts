@@ -58,7 +58,9 @@ interface Target {
 function versionText(t: Target): string {
   const env = t.envs[0]!;
   const image = `${env.image}${t.envs.length > 1 ? ` (environments ${t.envs.map((e) => e.name).join(", ")})` : ` (environment ${env.name})`}`;
-  return t.exact ? `Kafka ${t.keys.line}, the version of ${image}` : `Kafka ${t.keys.line}, the newest version kafka-gitops knows; ${image} has no version it has data for`;
+  return t.exact
+    ? `Kafka ${t.keys.line}, the version of ${image}`
+    : `Kafka ${t.keys.line}, the newest version kafka-gitops knows; ${image} has no version it has data for`;
 }
 
 /** Suggestions cost a scan of every key; past this many unknown keys the hint is left out so a huge config stays fast. */
@@ -88,7 +90,10 @@ export function settingProblems(data: unknown): Problem[] {
     return { name, config: record(env["config"]), target: targetOf(typeof env["image"] === "string" ? env["image"] : sharedImage, name) };
   });
   // kafka.config reaches every environment; with none (or none valid) it is still checked, against the shared image.
-  const sharedTargets = targets.size > 0 ? [...targets.values()] : [{ keys: brokerKeys(keyLineFor(sharedImage).line), exact: keyLineFor(sharedImage).exact, envs: [{ name: "-", image: sharedImage }] }];
+  const sharedTargets =
+    targets.size > 0
+      ? [...targets.values()]
+      : [{ keys: brokerKeys(keyLineFor(sharedImage).line), exact: keyLineFor(sharedImage).exact, envs: [{ name: "-", image: sharedImage }] }];
 
   const problems: Problem[] = [];
   let suggestions = 0;

@@ -16,9 +16,15 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 export function parseConfig(text: string, file: string): Config {
   if (text.trim() === "")
-    throw new ConfigError(file, [{ path: [], message: "the config file is empty; it needs at least repo.url and environments (see README.md, Config reference)" }]);
+    throw new ConfigError(file, [
+      { path: [], message: "the config file is empty; it needs at least repo.url and environments (see README.md, Config reference)" },
+    ]);
   const yaml = parseYaml(text);
-  if (!yaml.ok) throw new ConfigError(file, yaml.problems.map((p) => ({ path: [], message: p.message, line: p.line, column: p.column })));
+  if (!yaml.ok)
+    throw new ConfigError(
+      file,
+      yaml.problems.map((p) => ({ path: [], message: p.message, line: p.line, column: p.column })),
+    );
   const result = validateConfig(yaml.value);
   if (!result.ok) throw new ConfigError(file, result.problems);
   return result.config;
@@ -62,7 +68,13 @@ export async function loadConfig(file: string): Promise<{ config: Config; text: 
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : code === "ENOTFILE" ? "is not a regular file" : `cannot be read (${code ?? String(err)})`;
+      code === "ENOENT"
+        ? "not found"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "ENOTFILE"
+            ? "is not a regular file"
+            : `cannot be read (${code ?? String(err)})`;
     throw new ConfigError(file, [{ path: [], message: `the config file ${why}; create it (see README.md) or pass --config FILE` }]);
   }
   const text = configText(bytes, file);

@@ -46,7 +46,10 @@ function sizingProblems(s: NodeSizing, at: (...p: string[]) => ConfigPath): Prob
       message: `${s.resources.limits.memory} is below ${mib(MIN_MEMORY)}, the least a Kafka node runs in: a ${mib(MIN_HEAP)} heap plus ${mib(MIN_NON_HEAP)} beside it for metaspace, thread stacks and network buffers; raise it (it defaults to resources.requests.memory)`,
     });
   else if (heap < MIN_HEAP)
-    problems.push({ path: at("heap"), message: `heap ${s.heap} is below ${MIN_HEAP / MiB}m, the least a Kafka node serves with; raise heap to at least ${MIN_HEAP / MiB}m` });
+    problems.push({
+      path: at("heap"),
+      message: `heap ${s.heap} is below ${MIN_HEAP / MiB}m, the least a Kafka node serves with; raise heap to at least ${MIN_HEAP / MiB}m`,
+    });
   else if (heap + MIN_NON_HEAP > limit)
     problems.push({
       path: at("heap"),
@@ -61,7 +64,10 @@ function sizingWarnings(s: NodeSizing, at: (...p: string[]) => ConfigPath, serve
   const limit = parseQuantity(s.resources.limits.memory);
   const warnings: Problem[] = [];
   if (heap > MAX_SENSIBLE_HEAP)
-    warnings.push({ path: at("heap"), message: `heap ${s.heap} is above 6g: long GC pauses and less page cache; Kafka rarely needs more, give the memory to the page cache instead` });
+    warnings.push({
+      path: at("heap"),
+      message: `heap ${s.heap} is above 6g: long GC pauses and less page cache; Kafka rarely needs more, give the memory to the page cache instead`,
+    });
   if (servesData && heap < limit && limit - heap < MIN_PAGE_CACHE)
     warnings.push({
       path: at("resources", "limits", "memory"),
@@ -90,8 +96,7 @@ export function environmentProblems(env: Environment): Problem[] {
     });
   if (env.nodes !== undefined && new Set(env.nodes).size !== env.nodes.length)
     problems.push({ path: at("nodes"), message: "lists a node twice; two brokers on one node lose both on one node failure: give distinct nodes" });
-  if (env.namespace.length > 63)
-    problems.push({ path: at("namespace"), message: `"${env.namespace}" is longer than 63 characters; set a shorter namespace` });
+  if (env.namespace.length > 63) problems.push({ path: at("namespace"), message: `"${env.namespace}" is longer than 63 characters; set a shorter namespace` });
   problems.push(...sizingProblems(env, (...p) => at(...p)));
   if (env.topology === "dedicated") problems.push(...sizingProblems(env.controllerNodes, (...p) => at("controllerNodes", ...p)));
   return problems;
@@ -109,9 +114,7 @@ export function configWarnings(config: Config): Problem[] {
 }
 
 export function configProblems(config: Config): Problem[] {
-  const problems = [
-    ...config.environments.flatMap((env) => [...environmentProblems(env), ...replicationProblems(config, env)]),
-  ];
+  const problems = [...config.environments.flatMap((env) => [...environmentProblems(env), ...replicationProblems(config, env)])];
   // Two environments in one namespace would render objects with the same names into one place:
   // on one API server, or in one cluster folder (one Argo CD). One problem per environment.
   const taken = new Map<string, string>();

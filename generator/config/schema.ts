@@ -13,7 +13,8 @@ const dnsLabel = (max = 63) =>
     .string({ error: "must be a string" })
     .max(max, { error: `must be at most ${max} characters` })
     .regex(DNS_LABEL, {
-      error: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)",
+      error:
+        "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)",
     });
 
 /** A quantity Kubernetes accepts and that makes sense for `kind`; the message says what to write instead. */
@@ -27,12 +28,10 @@ const quantity = (kind: QuantityKind) =>
 export const DEFAULT_IMAGE = "apache/kafka:4.3.1";
 
 /** Kafka's own images and mirrors of them; a pinned tag or digest keeps renders reproducible and upgrades reviewable. */
-const image = z
-  .string({ error: "must be a string like apache/kafka:4.3.1" })
-  .superRefine((ref, ctx) => {
-    const problem = imageProblem(ref);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+const image = z.string({ error: "must be a string like apache/kafka:4.3.1" }).superRefine((ref, ctx) => {
+  const problem = imageProblem(ref);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export function splitImage(ref: string): { name: string; tag?: string; digest?: string } {
   const at = ref.indexOf("@");
@@ -60,10 +59,7 @@ const configValue = z.union([z.string(), z.number(), z.boolean()], {
 });
 
 // Keys and values are checked against Kafka's own definitions of the environment's version in kafka-rules.ts.
-const kafkaSettings = z
-  .record(z.string(), configValue)
-  .default({})
-  .describe("server.properties keys and values, e.g. `log.retention.ms: 604800000`.");
+const kafkaSettings = z.record(z.string(), configValue).default({}).describe("server.properties keys and values, e.g. `log.retention.ms: 604800000`.");
 
 const storageSchema = z
   .strictObject({
@@ -97,13 +93,16 @@ const resourcesSchema = z
 
 const heapSchema = z
   .string()
-  .refine((s) => {
-    try {
-      return parseJvmSize(s) > 0;
-    } catch {
-      return false;
-    }
-  }, { error: "must be a JVM size such as 512m or 2g" })
+  .refine(
+    (s) => {
+      try {
+        return parseJvmSize(s) > 0;
+      } catch {
+        return false;
+      }
+    },
+    { error: "must be a JVM size such as 512m or 2g" },
+  )
   .optional()
   .describe("JVM heap (-Xmx and -Xms). Default: half the memory limit, at most 6g; the rest of the memory is page cache.");
 
@@ -118,16 +117,12 @@ const CLUSTER_ID = /^[A-Za-z0-9_-]{22}$/;
 /** One environment as the user writes it; omitted derived keys are filled in by resolveConfig. */
 const environmentInput = z
   .strictObject({
-    cluster: dnsLabel()
-      .optional()
-      .describe("Folder clusters/<cluster>/ that holds this environment's Argo CD objects. Default: the environment name."),
+    cluster: dnsLabel().optional().describe("Folder clusters/<cluster>/ that holds this environment's Argo CD objects. Default: the environment name."),
     server: z
       .url({ protocol: /^https?$/, error: "must be the https:// URL of a Kubernetes API server, e.g. https://kubernetes.default.svc" })
       .default("https://kubernetes.default.svc")
       .describe("Argo CD destination server. Default: the cluster Argo CD runs in."),
-    namespace: dnsLabel()
-      .optional()
-      .describe("Kubernetes namespace of the Kafka cluster. Default: <kafka.name>-<environment>."),
+    namespace: dnsLabel().optional().describe("Kubernetes namespace of the Kafka cluster. Default: <kafka.name>-<environment>."),
     brokers: z
       .number({ error: "must be a whole number" })
       .int({ error: "must be a whole number" })
@@ -154,17 +149,11 @@ const environmentInput = z
       .describe("Settings of the controller-only nodes; only with topology: dedicated. Default: 5Gi, 250m CPU, 2Gi memory."),
     clients: z
       .strictObject({
-        namespaces: z
-          .array(dnsLabel())
-          .optional()
-          .describe("Namespaces whose pods may connect to the client port. Default: the environment's own namespace."),
+        namespaces: z.array(dnsLabel()).optional().describe("Namespaces whose pods may connect to the client port. Default: the environment's own namespace."),
       })
       .default({})
       .describe("Who may reach Kafka: a NetworkPolicy admits these namespaces on the client port and only Kafka's own pods on the controller port."),
-    workload: z
-      .enum(["statefulset", "deployment-per-broker"])
-      .optional()
-      .describe("Override of kafka.workload for this environment."),
+    workload: z.enum(["statefulset", "deployment-per-broker"]).optional().describe("Override of kafka.workload for this environment."),
     image: image.optional().describe("Override of kafka.image for this environment (e.g. try an upgrade in dev first)."),
     clusterId: z
       .string()
@@ -208,11 +197,9 @@ const environmentInput = z
   })
   .describe("One Kafka cluster: where it runs and how big it is.");
 
-const repoUrl = z
-  .string({ error: "must be a string" })
-  .regex(/^(https?:\/\/\S+|ssh:\/\/\S+|file:\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/, {
-    error: "must be a Git URL Argo CD can pull: https://..., ssh://..., git@host:org/repo.git or file://...",
-  });
+const repoUrl = z.string({ error: "must be a string" }).regex(/^(https?:\/\/\S+|ssh:\/\/\S+|file:\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/, {
+  error: "must be a Git URL Argo CD can pull: https://..., ssh://..., git@host:org/repo.git or file://...",
+});
 
 export const configInput = z
   .strictObject({
@@ -238,9 +225,7 @@ export const configInput = z
     argocd: z
       .strictObject({
         namespace: dnsLabel().default("argocd").describe("Namespace Argo CD runs in; Applications and the AppProject go there."),
-        project: dnsLabel()
-          .optional()
-          .describe("AppProject of the Kafka Applications (never `default`). Default: kafka.name."),
+        project: dnsLabel().optional().describe("AppProject of the Kafka Applications (never `default`). Default: kafka.name."),
       })
       .default({ namespace: "argocd" })
       .describe("Where the Argo CD objects live."),

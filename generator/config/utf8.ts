@@ -2,9 +2,7 @@
 // `fatal: true` refuses bad input but does not say where; the scan below finds
 // the place only when decoding failed, so valid files are decoded once.
 
-export type Decoded =
-  | { ok: true; text: string }
-  | { ok: false; offset: number; line: number; column: number; bytes: string; hint: string };
+export type Decoded = { ok: true; text: string } | { ok: false; offset: number; line: number; column: number; bytes: string; hint: string };
 
 export function decodeUtf8(bytes: Uint8Array): Decoded {
   try {
@@ -35,7 +33,9 @@ export function firstInvalidOffset(bytes: Uint8Array): number {
       continue;
     }
     // Lead byte: length and the allowed range of the second byte (no overlongs, no surrogates, nothing above U+10FFFF).
-    let length: number, low = 0x80, high = 0xbf;
+    let length: number,
+      low = 0x80,
+      high = 0xbf;
     if (b >= 0xc2 && b <= 0xdf) length = 2;
     else if (b >= 0xe0 && b <= 0xef) {
       length = 3;

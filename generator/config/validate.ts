@@ -25,7 +25,10 @@ export function validateConfig(data: unknown): Validated {
     return problems.length ? { ok: false, problems: withoutEchoes(rootCauses, problems) } : { ok: true, config: parsed.data };
   }
   const problems = parsed.error.issues.flatMap((i) => problemsFromIssue(i, []));
-  return { ok: false, problems: withoutEchoes(rootCauses, [...rootCauses, ...settings, ...problems, ...rulesForValidEnvironments(data as Record<string, unknown>)]) };
+  return {
+    ok: false,
+    problems: withoutEchoes(rootCauses, [...rootCauses, ...settings, ...problems, ...rulesForValidEnvironments(data as Record<string, unknown>)]),
+  };
 }
 
 /**
@@ -76,7 +79,9 @@ function problemsFromIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Prob
       return issue.issues.map((inner) => ({ path, message: inner.message }));
     case "invalid_type":
       if (issue.input === undefined) return [{ path, message: `is required (${expectedText(issue.expected)})` }];
-      return [{ path, message: issue.message.startsWith("Invalid input") ? `expected ${expectedText(issue.expected)}, got ${describe(issue.input)}` : issue.message }];
+      return [
+        { path, message: issue.message.startsWith("Invalid input") ? `expected ${expectedText(issue.expected)}, got ${describe(issue.input)}` : issue.message },
+      ];
     case "invalid_value":
       if (issue.values.length > 1 && issue.message.startsWith("Invalid option"))
         return [{ path, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(issue.input)}` }];

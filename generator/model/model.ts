@@ -92,9 +92,7 @@ function fixedSettings(): Settings {
 function environmentModel(config: Config, env: Environment, names: Model["names"]): EnvironmentModel {
   const groups = nodeGroups(env, names);
   const voterGroups = groups.filter((g) => g.roles.includes("controller"));
-  const voters = voterGroups
-    .flatMap((g) => nodeIds(g).map((id) => `${id}@${nodeHost(env, names, g, id)}:${ports.controller.port}`))
-    .join(",");
+  const voters = voterGroups.flatMap((g) => nodeIds(g).map((id) => `${id}@${nodeHost(env, names, g, id)}:${ports.controller.port}`)).join(",");
   return {
     env,
     base: env.workload === "deployment-per-broker" ? "deployment-per-broker" : env.topology === "dedicated" ? "statefulset-dedicated" : "statefulset",

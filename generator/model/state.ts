@@ -88,7 +88,12 @@ const resources = (r: { requests: Record<string, string>; limits: Record<string,
   limits: Object.fromEntries(Object.entries(r.limits).filter((e): e is [string, string] => e[1] !== undefined)),
 });
 
-const sortedRecord = (r: Record<string, string>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+const sortedRecord = (r: Record<string, string>) =>
+  Object.fromEntries(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, r[k]!]),
+  );
 
 /** The claim a node's data lives on: `data-<pod>`, the same name under both workloads. */
 export const claimOf = (pod: string): string => `${DATA_VOLUME}-${pod}`;

@@ -87,32 +87,41 @@ export function renderClusters(model: Model, repoPath = ""): Array<[string, stri
     return [
       [
         `${dir}/${clusterFiles.kustomization}`,
-        yamlFile([kustomization], [
-          `Cluster ${cluster}. Bootstrap once, against the cluster where Argo CD runs: kubectl apply -k ${dir}`,
-          "From then on the root Application syncs this folder from Git: environments added, changed or removed arrive by commit.",
-        ]),
+        yamlFile(
+          [kustomization],
+          [
+            `Cluster ${cluster}. Bootstrap once, against the cluster where Argo CD runs: kubectl apply -k ${dir}`,
+            "From then on the root Application syncs this folder from Git: environments added, changed or removed arrive by commit.",
+          ],
+        ),
       ],
       [`${dir}/${clusterFiles.projects}`, projects],
       [
         `${dir}/${clusterFiles.root}`,
-        yamlFile([rootApplication(model, cluster, repoPath)], [
-          `App of apps: syncs ${dir} (this file included), so Application changes need no kubectl.`,
-          "prune: an environment removed from kafka-gitops.yaml loses its Application, which deletes nothing in the environment (see app-*.yaml).",
-          "No selfHeal: a hand edit to an Application (pausing auto-sync during an incident) holds until the next commit, and two",
-          "cluster folders bootstrapped into one Argo CD never re-sync the AppProjects they share against each other.",
-          "No resources finalizer: deleting this Application leaves the environment Applications and everything they deployed in place.",
-        ]),
+        yamlFile(
+          [rootApplication(model, cluster, repoPath)],
+          [
+            `App of apps: syncs ${dir} (this file included), so Application changes need no kubectl.`,
+            "prune: an environment removed from kafka-gitops.yaml loses its Application, which deletes nothing in the environment (see app-*.yaml).",
+            "No selfHeal: a hand edit to an Application (pausing auto-sync during an incident) holds until the next commit, and two",
+            "cluster folders bootstrapped into one Argo CD never re-sync the AppProjects they share against each other.",
+            "No resources finalizer: deleting this Application leaves the environment Applications and everything they deployed in place.",
+          ],
+        ),
       ],
       ...envs.map((em): [string, string] => [
         `${dir}/${clusterFiles.application(em.env.name)}`,
-        yamlFile([environmentApplication(model, em, repoPath)], [
-          `Environment ${em.env.name}: ${dirs.overlay(em.env.name)} -> ${em.env.server}, namespace ${em.env.namespace}. ${syncText(em)}`,
-          "No resources-finalizer.argocd.argoproj.io, on purpose: deleting this Application (by hand, or through the root",
-          "Application when the environment leaves the config) deletes nothing in the cluster. Kafka keeps running unmanaged and",
-          "its volumes stay; remove them by hand once the data is no longer needed.",
-          `No CreateNamespace: ${dirs.overlay(em.env.name)}/namespace.yaml is the Namespace, and Argo CD never prunes or deletes it.`,
-          "FailOnSharedResource: a sync stops rather than take over objects that another Application manages.",
-        ]),
+        yamlFile(
+          [environmentApplication(model, em, repoPath)],
+          [
+            `Environment ${em.env.name}: ${dirs.overlay(em.env.name)} -> ${em.env.server}, namespace ${em.env.namespace}. ${syncText(em)}`,
+            "No resources-finalizer.argocd.argoproj.io, on purpose: deleting this Application (by hand, or through the root",
+            "Application when the environment leaves the config) deletes nothing in the cluster. Kafka keeps running unmanaged and",
+            "its volumes stay; remove them by hand once the data is no longer needed.",
+            `No CreateNamespace: ${dirs.overlay(em.env.name)}/namespace.yaml is the Namespace, and Argo CD never prunes or deletes it.`,
+            "FailOnSharedResource: a sync stops rather than take over objects that another Application manages.",
+          ],
+        ),
       ]),
     ];
   });

@@ -27,7 +27,9 @@ export function renderBase(model: Model): Array<[string, string]> {
  */
 function renderImageComponent(model: Model): Array<[string, string]> {
   const component = { ...COMPONENT, images: [imageEntry(model.image.name, model.image)] };
-  return [[`${dirs.image}/kustomization.yaml`, yamlFile([component], ["The Kafka image of every environment (kafka.image); overlays include this component."])]];
+  return [
+    [`${dirs.image}/kustomization.yaml`, yamlFile([component], ["The Kafka image of every environment (kafka.image); overlays include this component."])],
+  ];
 }
 
 function metadata(model: Model, name: string) {

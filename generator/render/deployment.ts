@@ -17,7 +17,9 @@ export function renderDeploymentBase(model: Model): Array<[string, string]> {
   const instance = `${labelKeys.instance}=${model.kafkaName}`;
   const patches = [
     { path: "broker-pod.yaml", target: { kind: "Deployment", labelSelector: `${instance},${labelKeys.component}!=controller` } },
-    ...(withControllers ? [{ path: "controller-pod.yaml", target: { kind: "Deployment", labelSelector: `${instance},${labelKeys.component}=controller` } }] : []),
+    ...(withControllers
+      ? [{ path: "controller-pod.yaml", target: { kind: "Deployment", labelSelector: `${instance},${labelKeys.component}=controller` } }]
+      : []),
   ];
   const sharedPod = (roles: Role[]) => ({
     apiVersion: "apps/v1",
@@ -29,7 +31,14 @@ export function renderDeploymentBase(model: Model): Array<[string, string]> {
       minReadySeconds: MIN_READY_SECONDS,
       template: {
         // Each node declares its own ports: combined and broker-only nodes listen on different ones.
-        spec: kafkaPodSpec(model, { roles, env: [], configMapName: model.names.config, probesConfigMapName: model.names.probes, image: model.image.name, ports: false }),
+        spec: kafkaPodSpec(model, {
+          roles,
+          env: [],
+          configMapName: model.names.config,
+          probesConfigMapName: model.names.probes,
+          image: model.image.name,
+          ports: false,
+        }),
       },
     },
   });
@@ -37,7 +46,12 @@ export function renderDeploymentBase(model: Model): Array<[string, string]> {
     [`${dir}/kustomization.yaml`, yamlFile([{ ...COMPONENT, patches }], ["Included by overlays as a component: the shared pod of every per-node Deployment."])],
     [`${dir}/broker-pod.yaml`, yamlFile([sharedPod(["broker"])], ["Merged into every broker Deployment; the per-node parts are in overlays/<env>/brokers/."])],
     ...(withControllers
-      ? [[`${dir}/controller-pod.yaml`, yamlFile([sharedPod(["controller"])], ["Merged into every controller-only Deployment (probes on the controller port)."])] as [string, string]]
+      ? [
+          [
+            `${dir}/controller-pod.yaml`,
+            yamlFile([sharedPod(["controller"])], ["Merged into every controller-only Deployment (probes on the controller port)."]),
+          ] as [string, string],
+        ]
       : []),
   ];
 }
@@ -54,7 +68,10 @@ export function brokerFileName(group: NodeGroup, id: number): string {
 /** One file per node: its Deployment, Service and PVC. */
 export function renderBrokerFiles(model: Model, em: EnvironmentModel): Array<[string, string]> {
   return em.groups.flatMap((group) =>
-    nodeIds(group).map((id): [string, string] => [brokerFileName(group, id), yamlFile(nodeObjects(model, em, group, id), [`Kafka node ${id} of environment ${em.env.name}.`])]),
+    nodeIds(group).map((id): [string, string] => [
+      brokerFileName(group, id),
+      yamlFile(nodeObjects(model, em, group, id), [`Kafka node ${id} of environment ${em.env.name}.`]),
+    ]),
   );
 }
 

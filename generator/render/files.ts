@@ -12,7 +12,12 @@ export function yamlFile(documents: readonly unknown[], notes: readonly string[]
 
 /** A KEY=value file for a kustomize configMapGenerator (kustomize skips `#` lines). */
 export function envFile(vars: Readonly<Record<string, string>>, notes: readonly string[] = []): string {
-  return commentBlock([...HEADER, ...notes]) + Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join("");
+  return (
+    commentBlock([...HEADER, ...notes]) +
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join("")
+  );
 }
 
 /** A plain-text file with `#` comments, such as .gitattributes. */

@@ -108,9 +108,17 @@ function statefulSetOverlay(model: Model, em: EnvironmentModel): WorkloadOverlay
       },
     ],
     files: [
-      ["statefulsets.yaml", yamlFile([patch("every-broker-statefulset", env, ["broker"])], ["Applies to every Kafka StatefulSet with the broker role in this environment."])],
+      [
+        "statefulsets.yaml",
+        yamlFile([patch("every-broker-statefulset", env, ["broker"])], ["Applies to every Kafka StatefulSet with the broker role in this environment."]),
+      ],
       ...(dedicated
-        ? [["controller-statefulset.yaml", yamlFile([patch("every-controller-statefulset", env.controllerNodes, ["controller"])], ["Applies to the controller-only StatefulSet."])] as [string, string]]
+        ? [
+            [
+              "controller-statefulset.yaml",
+              yamlFile([patch("every-controller-statefulset", env.controllerNodes, ["controller"])], ["Applies to the controller-only StatefulSet."]),
+            ] as [string, string],
+          ]
         : []),
     ],
   };
@@ -134,9 +142,17 @@ function deploymentOverlay(model: Model, em: EnvironmentModel): WorkloadOverlay 
       ...(dedicated ? [{ path: "controller-deployments.yaml", target: controllerTarget(model, "Deployment") }] : []),
     ],
     files: [
-      ["deployments.yaml", yamlFile([patch("every-broker-deployment", env, ["broker"])], ["Applies to every Kafka Deployment with the broker role in this environment."])],
+      [
+        "deployments.yaml",
+        yamlFile([patch("every-broker-deployment", env, ["broker"])], ["Applies to every Kafka Deployment with the broker role in this environment."]),
+      ],
       ...(dedicated
-        ? [["controller-deployments.yaml", yamlFile([patch("every-controller-deployment", env.controllerNodes, ["controller"])], ["Applies to every controller-only Deployment."])] as [string, string]]
+        ? [
+            [
+              "controller-deployments.yaml",
+              yamlFile([patch("every-controller-deployment", env.controllerNodes, ["controller"])], ["Applies to every controller-only Deployment."]),
+            ] as [string, string],
+          ]
         : []),
       ...renderBrokerFiles(model, em),
     ],
@@ -148,7 +164,11 @@ function podSettings(model: Model, em: EnvironmentModel, sizing: NodeSizing, rol
   const { env } = em;
   const podAntiAffinity =
     env.spread === "required"
-      ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: spreadLabels(model, roles) }, topologyKey: "kubernetes.io/hostname" }] }
+      ? {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: spreadLabels(model, roles) }, topologyKey: "kubernetes.io/hostname" },
+          ],
+        }
       : undefined;
   // A StatefulSet cannot pin ordinal i to a node; restricting it to the listed nodes (one broker each when spread is required) is the closest.
   const nodeAffinity =

@@ -13,9 +13,7 @@ export function clusterLabels(model: Model): Record<string, string> {
 
 /** Pods that should not share a node: brokers among brokers, controllers among controllers. */
 export function spreadLabels(model: Model, roles: readonly Role[]): Record<string, string> {
-  return roles.includes("broker")
-    ? { ...clusterLabels(model), [labelKeys.broker]: "true" }
-    : { ...clusterLabels(model), [labelKeys.component]: "controller" };
+  return roles.includes("broker") ? { ...clusterLabels(model), [labelKeys.broker]: "true" } : { ...clusterLabels(model), [labelKeys.component]: "controller" };
 }
 
 export function groupLabels(model: Model, component: string): Record<string, string> {
@@ -34,14 +32,9 @@ export const fieldRef = (fieldPath: string) => ({ fieldRef: { fieldPath } });
 
 /** The env entries that make a node what it is: id, roles, listeners, advertised address. */
 export function nodeEnv(roles: readonly Role[], nodeId: EnvVar, advertisedHost: string): EnvVar[] {
-  const env: EnvVar[] = [
-    nodeId,
-    { name: "KAFKA_PROCESS_ROLES", value: roles.join(",") },
-    { name: "KAFKA_LISTENERS", value: listenersFor(roles) },
-  ];
+  const env: EnvVar[] = [nodeId, { name: "KAFKA_PROCESS_ROLES", value: roles.join(",") }, { name: "KAFKA_LISTENERS", value: listenersFor(roles) }];
   // A controller-only node must not advertise anything: the image refuses to start if it does.
-  if (roles.includes("broker"))
-    env.push({ name: "KAFKA_ADVERTISED_LISTENERS", value: `${listenerNames.client}://${advertisedHost}:${ports.client.port}` });
+  if (roles.includes("broker")) env.push({ name: "KAFKA_ADVERTISED_LISTENERS", value: `${listenerNames.client}://${advertisedHost}:${ports.client.port}` });
   return env;
 }
 
@@ -94,9 +87,7 @@ export function kafkaPodSpec(model: Model, o: KafkaPodOptions) {
         ],
       },
     },
-    topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: spreadSelector },
-    ],
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: spreadSelector }],
     containers: [
       {
         name: CONTAINER_NAME,

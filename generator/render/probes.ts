@@ -38,7 +38,7 @@ export function probeScript(): string[] {
   const controller = ports.controller.port;
   return [
     "set -u",
-    'mode=${1:?usage: probe.sh startup|readiness|liveness}',
+    "mode=${1:?usage: probe.sh startup|readiness|liveness}",
     `metadata="${LOG_DIR}/__cluster_metadata-0"`,
     "",
     "# A TCP connect, without a JVM: cheap enough to run every few seconds.",

@@ -74,7 +74,12 @@ export function readmeData(model: Model, em: EnvironmentModel) {
     brokers: env.brokers,
     controllers: env.controllers,
     voterIds: voterIds.join(", "),
-    nodes: groups.map((g) => ({ name: g.name, ids: ids(g), roles: rolesText(g), pods: g.count === 1 ? podName(g, g.firstId) : `${podName(g, g.firstId)} to ${podName(g, g.firstId + g.count - 1)}` })),
+    nodes: groups.map((g) => ({
+      name: g.name,
+      ids: ids(g),
+      roles: rolesText(g),
+      pods: g.count === 1 ? podName(g, g.firstId) : `${podName(g, g.firstId)} to ${podName(g, g.firstId + g.count - 1)}`,
+    })),
     image: env.image,
     clusterId: em.clusterId,
     broker: sizing(env),

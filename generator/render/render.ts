@@ -27,14 +27,16 @@ export function renderTree(model: Model, opts: RenderOptions = {}): FileTree {
     [SCHEMA_FILE, renderJsonSchema()],
   ];
   const rootsUsed = new Set(files.map(([p]) => p.split("/")[0]!));
-  for (const root of GENERATED_ROOTS)
-    if (rootsUsed.has(root)) files.push([`${root}/.gitattributes`, gitattributes(root)]);
+  for (const root of GENERATED_ROOTS) if (rootsUsed.has(root)) files.push([`${root}/.gitattributes`, gitattributes(root)]);
   return fileTree(files);
 }
 
 function gitattributes(root: string): string {
   const lines = ["* linguist-generated=true", ...(root === "overlays" ? ["*/local/** -linguist-generated"] : [])];
-  const notes = ["Collapses generated files in pull-request diffs.", ...(root === "overlays" ? ["Files under overlays/<env>/local/ are the team's own: shown in full."] : [])];
+  const notes = [
+    "Collapses generated files in pull-request diffs.",
+    ...(root === "overlays" ? ["Files under overlays/<env>/local/ are the team's own: shown in full."] : []),
+  ];
   return hashCommentFile(lines, notes);
 }
 

@@ -65,7 +65,10 @@ async function fromHistory(dir: string, commit: string, path: string): Promise<{
 const incompleteProblems = (states: EnvironmentStates): StateProblem[] =>
   [...states.values()]
     .filter((s) => !isComplete(s))
-    .map((s) => ({ file: `overlays/${s.name}/`, message: `does not say ${REQUIRED_FIELDS.filter((k) => s[k] === undefined).join(", ") || "controllerNodes"}` }));
+    .map((s) => ({
+      file: `overlays/${s.name}/`,
+      message: `does not say ${REQUIRED_FIELDS.filter((k) => s[k] === undefined).join(", ") || "controllerNodes"}`,
+    }));
 
 /**
  * Environments of `names` that are not at `commit` but were committed before

@@ -77,7 +77,8 @@ export async function diffCommand(args: string[], print: (text: string) => void,
   const format = values.format;
   if (format !== "text" && format !== "markdown") throw new UsageError(`--format must be text or markdown, not "${format}"`);
   const maxBytes = Number(values["max-bytes"]);
-  if (!/^\d+$/.test(values["max-bytes"]) || maxBytes < 1000) throw new UsageError(`--max-bytes must be a whole number of at least 1000, not "${values["max-bytes"]}"`);
+  if (!/^\d+$/.test(values["max-bytes"]) || maxBytes < 1000)
+    throw new UsageError(`--max-bytes must be a whole number of at least 1000, not "${values["max-bytes"]}"`);
   if (values.base === "" || values.base.startsWith("-")) throw new UsageError(`--base needs a git revision, e.g. --base origin/main`);
 
   const dir = resolve(values.dir);
@@ -95,7 +96,9 @@ export async function diffCommand(args: string[], print: (text: string) => void,
 /** The config's text at `ref`, if git has it there. */
 function configAt(dir: string, configPath: string, ref: string): Promise<string | undefined> {
   return new Promise((done) =>
-    execFile("git", ["show", `${ref}:./${relative(dir, configPath)}`], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => done(err ? undefined : stdout)),
+    execFile("git", ["show", `${ref}:./${relative(dir, configPath)}`], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) =>
+      done(err ? undefined : stdout),
+    ),
   );
 }
 
@@ -107,7 +110,11 @@ function configAt(dir: string, configPath: string, ref: string): Promise<string 
  * (hand-edited, already regenerated, local/) stays as it is. Undefined when no
  * file is behind (no config, or an unchanged one); a config git has not at `ref` was new there.
  */
-async function configTree(dir: string, configPath: string, ref: string): Promise<{ tree: FileTree; files: number; config: string; command: string } | undefined> {
+async function configTree(
+  dir: string,
+  configPath: string,
+  ref: string,
+): Promise<{ tree: FileTree; files: number; config: string; command: string } | undefined> {
   if (!existsSync(configPath)) return undefined;
   const old = await configAt(dir, configPath, ref);
   if ((await readFile(configPath, "utf8")) === old) return undefined;

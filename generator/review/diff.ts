@@ -146,12 +146,16 @@ function statusOf(before: boolean, after: boolean, changes: ObjectChanges): Sect
 
 export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCode: 0 | 1 }> {
   const dir = resolve(opts.dir);
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new UserError(`--dir ${dir} is not a directory: pass the repository's root folder`);
   const kubectl = opts.summary ? undefined : findKubectl();
   if (!opts.summary && kubectl === undefined) throw new UserError(KUBECTL_MISSING);
   const [revision, working] = await Promise.all([readRevision(dir, opts.base), opts.working ?? readWorkingTree(dir)]);
-  const from = revision.commit === undefined ? `${opts.base} (no commits yet)` : opts.base === revision.commit ? opts.base : `${opts.base} (${revision.commit})`;
+  const from =
+    revision.commit === undefined ? `${opts.base} (no commits yet)` : opts.base === revision.commit ? opts.base : `${opts.base} (${revision.commit})`;
 
   const parsedBefore = parseEnvironmentStates(generatedOnly(revision.files));
   const before = parsedBefore.states;
@@ -173,8 +177,20 @@ export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCo
   try {
     const [oldRendered, newRendered] = tmp
       ? await Promise.all([
-          writeTreeTo(join(tmp, "old"), revision.files).then(() => renderSide(kubectl!, join(tmp, "old"), toRender.filter((e) => oldNames.has(e)))),
-          writeTreeTo(join(tmp, "new"), working).then(() => renderSide(kubectl!, join(tmp, "new"), toRender.filter((e) => newNames.has(e)))),
+          writeTreeTo(join(tmp, "old"), revision.files).then(() =>
+            renderSide(
+              kubectl!,
+              join(tmp, "old"),
+              toRender.filter((e) => oldNames.has(e)),
+            ),
+          ),
+          writeTreeTo(join(tmp, "new"), working).then(() =>
+            renderSide(
+              kubectl!,
+              join(tmp, "new"),
+              toRender.filter((e) => newNames.has(e)),
+            ),
+          ),
         ])
       : [new Map<string, EnvRender>(), new Map<string, EnvRender>()];
 
@@ -199,7 +215,13 @@ export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCo
     const newClusters = clusterObjects(working, clusterErrors, "in the working tree");
     for (const name of [...new Set([...oldClusters.keys(), ...newClusters.keys()])].sort()) {
       const changes = compareObjects(oldClusters.get(name) ?? [], newClusters.get(name) ?? []);
-      sections.push({ kind: "argocd", name, status: statusOf(oldClusters.has(name), newClusters.has(name), changes), changes, errors: clusterErrors.get(name) ?? [] });
+      sections.push({
+        kind: "argocd",
+        name,
+        status: statusOf(oldClusters.has(name), newClusters.has(name), changes),
+        changes,
+        errors: clusterErrors.get(name) ?? [],
+      });
     }
 
     const report: DiffReport = { from, to: "working tree", warnings, sections };

@@ -48,7 +48,12 @@ export function parseObjects(text: string): RenderedObject[] {
     .map((value) => {
       const meta = isObj(value["metadata"]) ? value["metadata"] : {};
       const namespace = typeof meta["namespace"] === "string" ? meta["namespace"] : undefined;
-      return { kind: value["kind"] as string, name: typeof meta["name"] === "string" ? meta["name"] : "", ...(namespace !== undefined && { namespace }), value };
+      return {
+        kind: value["kind"] as string,
+        name: typeof meta["name"] === "string" ? meta["name"] : "",
+        ...(namespace !== undefined && { namespace }),
+        value,
+      };
     });
 }
 

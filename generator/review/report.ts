@@ -216,7 +216,6 @@ function fieldList(o: ChangedObject, code: (s: string) => string): string {
   return shown + more;
 }
 
-
 function cutSummary(r: DiffReport, cuts: Cuts): string | undefined {
   const parts: string[] = [];
   if (cuts.diffs.size) {
@@ -286,7 +285,8 @@ const text: Dialect = {
     return out;
   },
   cutNote: (note) => `note: ${note}\n`,
-  sectionStart: (s, w) => `\n=== ${s.kind === "environment" ? "environment" : "Argo CD"} ${s.name}: ${sectionLabel(s)}${w ? `, ${plural(w, "warning")}` : ""} ===\n`,
+  sectionStart: (s, w) =>
+    `\n=== ${s.kind === "environment" ? "environment" : "Argo CD"} ${s.name}: ${sectionLabel(s)}${w ? `, ${plural(w, "warning")}` : ""} ===\n`,
   objectList(s) {
     let out = "";
     for (const e of s.errors) out += `x ${e}\n`;
@@ -319,7 +319,8 @@ const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
 
 const markdown: Dialect = {
   title: (r) => `## kafka-gitops: rendered changes, ${code(r.from)} → ${r.to}\n\n`,
-  noChanges: (r) => `No changes: ${plural(r.sections.length, "section")} render the same objects (${r.sections.map((s) => code(s.name)).join(", ") || "none"}).\n`,
+  noChanges: (r) =>
+    `No changes: ${plural(r.sections.length, "section")} render the same objects (${r.sections.map((s) => code(s.name)).join(", ") || "none"}).\n`,
   warnings(ws, errors) {
     let out = "";
     if (ws.length) {
@@ -340,7 +341,9 @@ const markdown: Dialect = {
   overview(changed, unchanged, cuts) {
     let out = `**Changed (${changed.length}):** ${changed.map((s) => code(s.name)).join(", ") || "none"}  \n`;
     if (unchanged.length)
-      out += cuts.unchangedNames ? `**Unchanged:** ${unchanged.length}\n` : `**Unchanged (${unchanged.length}):** ${unchanged.map((s) => code(s.name)).join(", ")}\n`;
+      out += cuts.unchangedNames
+        ? `**Unchanged:** ${unchanged.length}\n`
+        : `**Unchanged (${unchanged.length}):** ${unchanged.map((s) => code(s.name)).join(", ")}\n`;
     return out + "\n";
   },
   cutNote: (note) => `> ✂️ ${note}\n\n`,

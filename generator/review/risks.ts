@@ -69,7 +69,8 @@ export function compareVersions(a: readonly number[], b: readonly number[]): num
 type State = PartialEnvironmentState;
 
 /** Same API server and namespace: the objects land where the old environment's run. */
-const samePlace = (b: State, a: State) => b.namespace !== undefined && b.namespace === a.namespace && b.server !== undefined && a.server !== undefined && sameServer(b.server, a.server);
+const samePlace = (b: State, a: State) =>
+  b.namespace !== undefined && b.namespace === a.namespace && b.server !== undefined && a.server !== undefined && sameServer(b.server, a.server);
 
 export function riskWarnings(before: EnvironmentStates, after: EnvironmentStates): Warning[] {
   const out: Warning[] = [];
@@ -130,7 +131,8 @@ function environmentRisks(b: State, a: State): Warning[] {
   const env = a.name;
   const out: Warning[] = [];
   const at = (...keys: string[]): ConfigPath => ["environments", env, ...keys];
-  const warn = (kind: WarningKind, path: ConfigPath, message: string, advice: string) => out.push({ environment: env, kind, path, message: `${env}: ${message}`, advice });
+  const warn = (kind: WarningKind, path: ConfigPath, message: string, advice: string) =>
+    out.push({ environment: env, kind, path, message: `${env}: ${message}`, advice });
   const ns = a.namespace ?? "<namespace>";
   const newCluster = "a new environment and a data migration (e.g. MirrorMaker 2)";
 
@@ -152,7 +154,11 @@ function environmentRisks(b: State, a: State): Warning[] {
 
   const namesChanged = b.kafkaName !== undefined && a.kafkaName !== undefined && b.kafkaName !== a.kafkaName;
   if (namesChanged) {
-    const pods = (s: State) => (s.nodes ?? []).map((n) => n.pod).slice(0, 3).join(", ");
+    const pods = (s: State) =>
+      (s.nodes ?? [])
+        .map((n) => n.pod)
+        .slice(0, 3)
+        .join(", ");
     warn(
       "object-names-changed",
       ["kafka", "name"],
@@ -213,7 +219,10 @@ function environmentRisks(b: State, a: State): Warning[] {
   if (b.brokers !== undefined && a.brokers !== undefined && a.brokers < b.brokers) {
     const removed = b.brokers - a.brokers;
     const factor = (s: State) => Number(s.settings?.["default.replication.factor"] ?? NaN);
-    const rfDrop = factor(a) < factor(b) ? `; the default replication factor drops from ${factor(b)} to ${factor(a)}, existing topics keep theirs and stay under-replicated` : "";
+    const rfDrop =
+      factor(a) < factor(b)
+        ? `; the default replication factor drops from ${factor(b)} to ${factor(a)}, existing topics keep theirs and stay under-replicated`
+        : "";
     warn(
       "brokers-decreased",
       at("brokers"),
@@ -225,7 +234,16 @@ function environmentRisks(b: State, a: State): Warning[] {
   const volumes: Array<[Volume | undefined, Volume | undefined, string, string[]]> = [
     [b.storage, a.storage, "storage per broker", ["storage"]],
     // A topology change has its own warning; controller volumes are compared within one topology only.
-    ...(topologyChanged ? [] : [[b.controllerNodes?.storage, a.controllerNodes?.storage, "storage per controller-only node", ["controllerNodes", "storage"]] as [Volume | undefined, Volume | undefined, string, string[]]]),
+    ...(topologyChanged
+      ? []
+      : [
+          [b.controllerNodes?.storage, a.controllerNodes?.storage, "storage per controller-only node", ["controllerNodes", "storage"]] as [
+            Volume | undefined,
+            Volume | undefined,
+            string,
+            string[],
+          ],
+        ]),
   ];
   for (const [bs, as, what, key] of volumes) {
     if (!bs || !as) continue;

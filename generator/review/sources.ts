@@ -56,7 +56,9 @@ export async function readRevision(dir: string, ref: string): Promise<RevisionTr
   if (resolved.code !== 0) {
     const noCommits = ref === "HEAD" && (await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).code !== 0;
     if (noCommits) return { files: fileTree([]) };
-    throw new UserError(`unknown revision "${ref}": pass a branch, tag or commit with --base (in CI, fetch it first, e.g. \`git fetch origin main\` and --base origin/main)`);
+    throw new UserError(
+      `unknown revision "${ref}": pass a branch, tag or commit with --base (in CI, fetch it first, e.g. \`git fetch origin main\` and --base origin/main)`,
+    );
   }
   const commit = resolved.stdout.toString().trim();
   // Paths come back relative to dir, so --dir may be a subfolder of the repository.

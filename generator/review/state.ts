@@ -7,7 +7,7 @@
 import type { Workload } from "../config/schema.js";
 import { CONTAINER_NAME, dirs, labels as labelKeys } from "../layout.js";
 import type { Role } from "../model/model.js";
-import { claimOf, type EnvironmentState, type NodeState, type PartialEnvironmentState, type Resources, type Volume } from "../model/state.js";
+import type { EnvironmentState, NodeState, PartialEnvironmentState, Resources, Volume } from "../model/state.js";
 import type { FileTree } from "../render/tree.js";
 import { parseYamlDocuments } from "../yaml-format.js";
 
@@ -31,7 +31,12 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 const asObj = (v: unknown): Obj => (isObj(v) ? v : {});
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
-const sortedRecord = (r: Record<string, string>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+const sortedRecord = (r: Record<string, string>) =>
+  Object.fromEntries(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, r[k]!]),
+  );
 
 /** KEY=value lines of a configMapGenerator env file; `#` lines and blank lines are comments. */
 export function parseEnvFile(text: string): { vars: Record<string, string>; bad: number[] } {
@@ -161,7 +166,12 @@ function environmentState(r: Reader, name: string): PartialEnvironmentState {
   if (variant === undefined) r.problem(kPath, "builds on no base/ workload folder");
   else {
     state.inputs = [...new Set([...baseDirs, dirs.common])].sort();
-    const workload: Workload | undefined = variant === dirs.workload("deployment-per-broker") ? "deployment-per-broker" : variant.startsWith(dirs.workload("statefulset")) ? "statefulset" : undefined;
+    const workload: Workload | undefined =
+      variant === dirs.workload("deployment-per-broker")
+        ? "deployment-per-broker"
+        : variant.startsWith(dirs.workload("statefulset"))
+          ? "statefulset"
+          : undefined;
     if (workload) state.workload = workload;
     else r.problem(kPath, `builds on an unknown workload folder ${variant}`);
   }
@@ -286,7 +296,9 @@ function kafkaContainer(obj: Obj): Obj | undefined {
 }
 
 function envValue(container: Obj | undefined, name: string): string | undefined {
-  const entry = asList(container?.["env"]).filter(isObj).find((e) => e["name"] === name);
+  const entry = asList(container?.["env"])
+    .filter(isObj)
+    .find((e) => e["name"] === name);
   return entry ? asString(entry["value"]) : undefined;
 }
 
@@ -341,7 +353,15 @@ function rolesOf(container: Obj | undefined): Role[] | undefined {
  * `ordinals.start` patch (pod ordinal == node.id), the claim template's name
  * from the overlay's patch.
  */
-function statefulSetNodes(r: Reader, state: PartialEnvironmentState, kustomization: Obj, kPath: string, variant: string, patches: Obj[], patchObjects: Obj[]): void {
+function statefulSetNodes(
+  r: Reader,
+  state: PartialEnvironmentState,
+  kustomization: Obj,
+  kPath: string,
+  variant: string,
+  patches: Obj[],
+  patchObjects: Obj[],
+): void {
   const basePath = `${variant}/kustomization.yaml`;
   const base = r.docs(basePath, `the workload base of ${kPath}`)?.[0];
   if (!base) return;

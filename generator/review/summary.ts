@@ -24,10 +24,15 @@ function storageText(s: Volume | undefined): string | undefined {
 
 function resourcesText(r: EnvironmentState["resources"]): string | undefined {
   if (!r) return undefined;
-  const part = (m: Record<string, string> | undefined) => (m ? Object.keys(m).sort().map((k) => `${k} ${m[k]}`).join(", ") : "none");
+  const part = (m: Record<string, string> | undefined) =>
+    m
+      ? Object.keys(m)
+          .sort()
+          .map((k) => `${k} ${m[k]}`)
+          .join(", ")
+      : "none";
   return `requests ${part(r.requests)}; limits ${part(r.limits)}`;
 }
-
 
 /** The facts a reviewer compares, as display strings. */
 function facts(s: EnvironmentState): Array<[string, string | undefined]> {

@@ -98,9 +98,7 @@ function namespaceOf(obj: any): string {
 }
 
 function objectsOfKind(objects: any[], kind: string, namespace?: string): any[] {
-  return objects.filter(
-    (o) => o?.kind === kind && (namespace === undefined || namespaceOf(o) === namespace),
-  );
+  return objects.filter((o) => o?.kind === kind && (namespace === undefined || namespaceOf(o) === namespace));
 }
 
 function findObject(objects: any[], kind: string, namespace: string, name: string): any {
@@ -160,17 +158,29 @@ function hasClusterIp(service: any): boolean {
 // ---------------------------------------------------------------------------------------------
 
 const QUANTITY_SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** "1Gi" -> 1073741824, "2G" -> 2e9, "1e3" -> 1000, "500m" -> 0.5; undefined when malformed. */
 export function parseKubernetesQuantity(quantity: unknown): number | undefined {
   if (typeof quantity === "number") return quantity;
   if (typeof quantity !== "string") return undefined;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(
-    quantity.trim(),
-  );
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(quantity.trim());
   if (!m) return undefined;
   const base = Number(m[1]);
   if (m[2]) return base * 10 ** Number(m[2].slice(1));
@@ -194,12 +204,8 @@ export function parseJvmSize(size: string): number | undefined {
  * `$(VAR)` becomes the variable's value when it is defined, and stays as written when it is not;
  * `$$` is an escaped `$` (so `$$(VAR)` yields the literal `$(VAR)`); any other `$` is kept.
  */
-export function expandKubernetesVars(
-  input: string,
-  vars: Record<string, string> | ((name: string) => string | undefined),
-): string {
-  const lookup =
-    typeof vars === "function" ? vars : (n: string) => (Object.hasOwn(vars, n) ? vars[n] : undefined);
+export function expandKubernetesVars(input: string, vars: Record<string, string> | ((name: string) => string | undefined)): string {
+  const lookup = typeof vars === "function" ? vars : (n: string) => (Object.hasOwn(vars, n) ? vars[n] : undefined);
   let out = "";
   let i = 0;
   while (i < input.length) {
@@ -298,9 +304,7 @@ function fieldRefValue(fieldPath: string, pod: PodInstance): string | undefined 
 }
 
 function resourceFieldValue(ref: any, pod: PodInstance, container: any): string | undefined {
-  const target = ref.containerName
-    ? (pod.spec?.containers ?? []).find((c: any) => c.name === ref.containerName)
-    : container;
+  const target = ref.containerName ? (pod.spec?.containers ?? []).find((c: any) => c.name === ref.containerName) : container;
   const [section, resource] = String(ref.resource ?? "").split(".");
   const raw = target?.resources?.[section ?? ""]?.[resource ?? ""];
   const amount = parseKubernetesQuantity(raw);
@@ -495,7 +499,10 @@ function mountedServerProperties(ctx: EnvContext): string | undefined {
     const key = items ? items.find((item) => item.path === wanted)?.key : wanted;
     const data = configMapData(ctx, String(volume.configMap.name));
     if (!data) {
-      if (volume.configMap.optional !== true) ctx.problems.push(`${ctx.where}: volume ${mount.name} references ConfigMap ${ctx.pod.namespace}/${volume.configMap.name}, which is not among the objects`);
+      if (volume.configMap.optional !== true)
+        ctx.problems.push(
+          `${ctx.where}: volume ${mount.name} references ConfigMap ${ctx.pod.namespace}/${volume.configMap.name}, which is not among the objects`,
+        );
       return undefined;
     }
     return key === undefined ? undefined : data[key];
@@ -567,7 +574,9 @@ function serverProperties(env: Map<string, string>, ctx: EnvContext): Map<string
   const mounted = mountedServerProperties(ctx);
   const text = (mounted ?? "") + (lines.length > 0 ? `\n${lines.join("\n")}` : "");
   if (text.trim() === "") {
-    ctx.problems.push(`${ctx.where}: no KAFKA_* property variables and no mounted server.properties; the image falls back to its bundled single-node default config`);
+    ctx.problems.push(
+      `${ctx.where}: no KAFKA_* property variables and no mounted server.properties; the image falls back to its bundled single-node default config`,
+    );
   }
   return parseJavaProperties(text);
 }
@@ -722,9 +731,7 @@ function dnsTarget(host: string, objects: any[], nodes: KafkaNode[]): DnsTarget 
     const [hostname, subdomain, namespace] = parts as [string, string, string];
     const service = findObject(objects, "Service", namespace, subdomain);
     if (!service || !isHeadless(service)) return undefined;
-    const node = nodes.find(
-      (n) => n.namespace === namespace && n.hostname === hostname && n.subdomain === subdomain && serviceSelects(service, n.podLabels),
-    );
+    const node = nodes.find((n) => n.namespace === namespace && n.hostname === hostname && n.subdomain === subdomain && serviceSelects(service, n.podLabels));
     return node ? { node, service, viaVirtualIp: false } : undefined;
   }
   if (parts.length === 2) {
@@ -763,9 +770,7 @@ export function resolveEndpoint(host: string, port: number, objects: any[], node
   if (!servicePort) return undefined;
   const targetPort = servicePort.targetPort ?? port;
   if (typeof targetPort === "number") return { node: target.node, port: targetPort, service: target.service };
-  const named = (target.node.podSpec?.containers ?? [])
-    .flatMap((c: any) => c.ports ?? [])
-    .find((p: any) => p.name === targetPort);
+  const named = (target.node.podSpec?.containers ?? []).flatMap((c: any) => c.ports ?? []).find((p: any) => p.name === targetPort);
   return named ? { node: target.node, port: Number(named.containerPort), service: target.service } : undefined;
 }
 
@@ -780,7 +785,10 @@ interface Listener {
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 /** `NAME://host:port,...`; Kafka upper-cases listener names. */
@@ -800,9 +808,7 @@ function listenersOf(node: KafkaNode, property: string): Listener[] {
 }
 
 function malformedListeners(node: KafkaNode, property: string): string[] {
-  return parseListeners(node.properties[property]).malformed.map(
-    (entry) => `${at(node)}: ${property} entry "${entry}" is not NAME://host:port`,
-  );
+  return parseListeners(node.properties[property]).malformed.map((entry) => `${at(node)}: ${property} entry "${entry}" is not NAME://host:port`);
 }
 
 function roleSet(node: KafkaNode): Set<string> {
@@ -916,7 +922,9 @@ function checkVoter(voter: Voter, where: string, objects: any[], nodes: KafkaNod
     out.push(`${where}: controller.quorum.voters entry ${voter.raw}: host resolves to ${at(endpoint.node)}, not to node ${voter.id} (${at(target)})`);
   } else if (expectedPort !== undefined && endpoint.port !== expectedPort) {
     // Without a controller listener there is no port to compare; the listener check reports that.
-    out.push(`${where}: controller.quorum.voters entry ${voter.raw}: reaches port ${endpoint.port} of ${at(target)}, not its controller listener port ${expectedPort}`);
+    out.push(
+      `${where}: controller.quorum.voters entry ${voter.raw}: reaches port ${endpoint.port} of ${at(target)}, not its controller listener port ${expectedPort}`,
+    );
   }
   if (endpoint.service?.spec?.publishNotReadyAddresses !== true) {
     unpublished.set(endpoint.service, [...(unpublished.get(endpoint.service) ?? []), voter.raw]);
@@ -937,7 +945,9 @@ function checkVoterList(value: string, holder: KafkaNode, objects: any[], nodes:
     out.push(...checkVoter(voter, where, objects, nodes, unpublished));
   }
   for (const [service, entries] of unpublished) {
-    out.push(`${where}: controller.quorum.voters ${entries.join(",")}: ${describe(service)} lacks publishNotReadyAddresses: true, so the names vanish while pods are not ready and the quorum cannot form`);
+    out.push(
+      `${where}: controller.quorum.voters ${entries.join(",")}: ${describe(service)} lacks publishNotReadyAddresses: true, so the names vanish while pods are not ready and the quorum cannot form`,
+    );
   }
   for (const controller of nodes.filter(isController)) {
     const id = nodeIdOf(controller);
@@ -1047,7 +1057,11 @@ function checkAdvertisedEntry(node: KafkaNode, entry: Listener, listeners: Liste
   const endpoint = resolveEndpoint(entry.host, entry.port, objects, nodes);
   if (!endpoint) {
     const reached = resolveHost(entry.host, objects, nodes);
-    return [reached === node ? `${what}: port ${entry.port} is not exposed by the Service behind ${entry.host}` : `${what}: host ${entry.host} does not resolve to a Kafka pod`];
+    return [
+      reached === node
+        ? `${what}: port ${entry.port} is not exposed by the Service behind ${entry.host}`
+        : `${what}: host ${entry.host} does not resolve to a Kafka pod`,
+    ];
   }
   if (endpoint.node !== node) return [`${what}: host resolves to ${at(endpoint.node)}, not to itself`];
   if (endpoint.port !== own.port) return [`${what}: reaches port ${endpoint.port}, not the ${entry.name} listener port ${own.port}`];
@@ -1257,7 +1271,9 @@ function checkStatefulSet(sts: any, objects: any[], nodes: KafkaNode[]): string[
   const what = describe(sts);
   const out: string[] = [];
   if (sts.spec?.podManagementPolicy !== "Parallel") {
-    out.push(`${what}: podManagementPolicy is ${sts.spec?.podManagementPolicy ?? "OrderedReady (default)"}, must be Parallel; ordered start deadlocks the quorum`);
+    out.push(
+      `${what}: podManagementPolicy is ${sts.spec?.podManagementPolicy ?? "OrderedReady (default)"}, must be Parallel; ordered start deadlocks the quorum`,
+    );
   }
   const serviceName = sts.spec?.serviceName;
   const service = serviceName ? findObject(objects, "Service", namespaceOf(sts), serviceName) : undefined;
@@ -1265,7 +1281,8 @@ function checkStatefulSet(sts: any, objects: any[], nodes: KafkaNode[]): string[
   else if (!service) out.push(`${what}: serviceName ${serviceName} names no Service in namespace ${namespaceOf(sts)}`);
   else {
     if (!isHeadless(service)) out.push(`${what}: Service ${serviceName} (serviceName) is not headless (clusterIP: None)`);
-    if (service.spec?.publishNotReadyAddresses !== true) out.push(`${what}: headless Service ${serviceName} lacks publishNotReadyAddresses: true; pods are not resolvable until ready and the quorum cannot form`);
+    if (service.spec?.publishNotReadyAddresses !== true)
+      out.push(`${what}: headless Service ${serviceName} lacks publishNotReadyAddresses: true; pods are not resolvable until ready and the quorum cannot form`);
     const own = nodes.filter((n) => n.workload.kind === "StatefulSet" && n.workload.name === nameOf(sts) && n.namespace === namespaceOf(sts));
     if (own.some((n) => !serviceSelects(service, n.podLabels))) out.push(`${what}: headless Service ${serviceName} does not select all of its pods`);
   }
@@ -1276,7 +1293,8 @@ function checkStatefulSet(sts: any, objects: any[], nodes: KafkaNode[]): string[
   });
   const retention = sts.spec?.persistentVolumeClaimRetentionPolicy ?? {};
   for (const when of ["whenDeleted", "whenScaled"]) {
-    if (retention[when] !== undefined && retention[when] !== "Retain") out.push(`${what}: persistentVolumeClaimRetentionPolicy.${when} is ${retention[when]}; Kafka data must be retained`);
+    if (retention[when] !== undefined && retention[when] !== "Retain")
+      out.push(`${what}: persistentVolumeClaimRetentionPolicy.${when} is ${retention[when]}; Kafka data must be retained`);
   }
   return out;
 }
@@ -1287,7 +1305,9 @@ function checkDeployment(deployment: any, objects: any[]): string[] {
   const replicas = deployment.spec?.replicas ?? 1;
   if (replicas !== 1) out.push(`${what}: replicas is ${replicas}; a Kafka node Deployment must run exactly one pod`);
   if (deployment.spec?.strategy?.type !== "Recreate") {
-    out.push(`${what}: strategy.type is ${deployment.spec?.strategy?.type ?? "RollingUpdate (default)"}, must be Recreate; two pods with one node.id and volume must never overlap`);
+    out.push(
+      `${what}: strategy.type is ${deployment.spec?.strategy?.type ?? "RollingUpdate (default)"}, must be Recreate; two pods with one node.id and volume must never overlap`,
+    );
   }
   for (const volume of deployment.spec?.template?.spec?.volumes ?? []) {
     const claim = volume.persistentVolumeClaim?.claimName;
@@ -1308,7 +1328,8 @@ function checkWorkload(workload: any, objects: any[], nodes: KafkaNode[]): strin
     if (!/[:@]/.test(image.replace(/^[^/]*\.[^/]*\//, "")) || image.endsWith(":latest")) out.push(`${what}: image ${image} is not pinned to a version tag`);
   }
   const labels = workload.spec?.template?.metadata?.labels ?? {};
-  if (!labelSelectorMatches(workload.spec?.selector, labels)) out.push(`${what}: spec.selector does not match the pod template labels (the API server rejects it)`);
+  if (!labelSelectorMatches(workload.spec?.selector, labels))
+    out.push(`${what}: spec.selector does not match the pod template labels (the API server rejects it)`);
   out.push(...(workload.kind === "StatefulSet" ? checkStatefulSet(workload, objects, nodes) : checkDeployment(workload, objects)));
   return out;
 }
@@ -1324,7 +1345,11 @@ function checkBootstrapService(objects: any[], nodes: KafkaNode[]): string[] {
       brokers.every((b) => b.namespace === first.namespace && serviceSelects(s, b.podLabels)) &&
       !controllersOnly.some((c) => c.namespace === first.namespace && serviceSelects(s, c.podLabels)),
   );
-  return found ? [] : [`cluster: no bootstrap Service: no non-headless Service selects every broker-role pod (${brokers.map((b) => b.pod).join(", ")}) and no controller-only pod`];
+  return found
+    ? []
+    : [
+        `cluster: no bootstrap Service: no non-headless Service selects every broker-role pod (${brokers.map((b) => b.pod).join(", ")}) and no controller-only pod`,
+      ];
 }
 
 function checkDisruptionBudget(objects: any[], nodes: KafkaNode[]): string[] {
@@ -1336,7 +1361,10 @@ function checkDisruptionBudget(objects: any[], nodes: KafkaNode[]): string[] {
     if (budgets.length > 1) out.push(`${at(node)}: selected by ${budgets.length} PodDisruptionBudgets (${budgets.map(nameOf).join(", ")}); evictions fail`);
   }
   const covering = objects.filter(
-    (p) => p?.kind === "PodDisruptionBudget" && p.spec?.maxUnavailable === 1 && nodes.every((n) => namespaceOf(p) === n.namespace && labelSelectorMatches(p.spec?.selector, n.podLabels)),
+    (p) =>
+      p?.kind === "PodDisruptionBudget" &&
+      p.spec?.maxUnavailable === 1 &&
+      nodes.every((n) => namespaceOf(p) === n.namespace && labelSelectorMatches(p.spec?.selector, n.podLabels)),
   );
   if (covering.length === 0) out.push("cluster: no PodDisruptionBudget with maxUnavailable: 1 selects every Kafka pod");
   return out;

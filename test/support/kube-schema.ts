@@ -32,7 +32,9 @@ const PASS_THROUGH_API_VERSION = "argoproj.io/v1alpha1";
 
 interface KindEntry {
   /** Model class: `new model(obj).validate()` throws on schema violations. */
-  model: new (data: never) => { validate(): void };
+  model: new (
+    data: never,
+  ) => { validate(): void };
   /** Module specifier of the class; its `.d.ts` holds the `I<Kind>` interface. */
   module: string;
 }
@@ -42,22 +44,13 @@ const KINDS: ReadonlyMap<string, KindEntry> = new Map<string, KindEntry>([
   ["v1/Namespace", { model: Namespace, module: "kubernetes-models/v1/Namespace" }],
   ["v1/ConfigMap", { model: ConfigMap, module: "kubernetes-models/v1/ConfigMap" }],
   ["v1/Service", { model: Service, module: "kubernetes-models/v1/Service" }],
-  [
-    "v1/PersistentVolumeClaim",
-    { model: PersistentVolumeClaim, module: "kubernetes-models/v1/PersistentVolumeClaim" },
-  ],
+  ["v1/PersistentVolumeClaim", { model: PersistentVolumeClaim, module: "kubernetes-models/v1/PersistentVolumeClaim" }],
   ["v1/Secret", { model: Secret, module: "kubernetes-models/v1/Secret" }],
   ["v1/ServiceAccount", { model: ServiceAccount, module: "kubernetes-models/v1/ServiceAccount" }],
   ["apps/v1/StatefulSet", { model: StatefulSet, module: "kubernetes-models/apps/v1/StatefulSet" }],
   ["apps/v1/Deployment", { model: Deployment, module: "kubernetes-models/apps/v1/Deployment" }],
-  [
-    "policy/v1/PodDisruptionBudget",
-    { model: PodDisruptionBudget, module: "kubernetes-models/policy/v1/PodDisruptionBudget" },
-  ],
-  [
-    "networking.k8s.io/v1/NetworkPolicy",
-    { model: NetworkPolicy, module: "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" },
-  ],
+  ["policy/v1/PodDisruptionBudget", { model: PodDisruptionBudget, module: "kubernetes-models/policy/v1/PodDisruptionBudget" }],
+  ["networking.k8s.io/v1/NetworkPolicy", { model: NetworkPolicy, module: "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" }],
 ]);
 
 /** What a value at some position in an object may look like, for the unknown-field check. */
@@ -172,13 +165,9 @@ function unknownFields(value: unknown, shape: Shape, path: string): string[] {
     case "free":
       return [];
     case "array":
-      return Array.isArray(value)
-        ? value.flatMap((item, i) => unknownFields(item, shape.items, `${path}[${i}]`))
-        : [];
+      return Array.isArray(value) ? value.flatMap((item, i) => unknownFields(item, shape.items, `${path}[${i}]`)) : [];
     case "map":
-      return isPlainObject(value)
-        ? Object.entries(value).flatMap(([k, v]) => unknownFields(v, shape.values, joinKey(path, k)))
-        : [];
+      return isPlainObject(value) ? Object.entries(value).flatMap(([k, v]) => unknownFields(v, shape.values, joinKey(path, k))) : [];
     case "object": {
       if (!isPlainObject(value)) return [];
       return Object.entries(value).flatMap(([k, v]) => {

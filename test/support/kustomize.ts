@@ -11,7 +11,9 @@ const run = promisify(execFile);
 
 export async function kustomize(dir: string): Promise<any[]> {
   const { stdout } = await run("kubectl", ["kustomize", dir], { maxBuffer: 64 * 1024 * 1024 });
-  return parseAllDocuments(stdout).map((d) => d.toJS()).filter((o) => o !== null);
+  return parseAllDocuments(stdout)
+    .map((d) => d.toJS())
+    .filter((o) => o !== null);
 }
 
 export async function kustomizeText(dir: string): Promise<string> {
