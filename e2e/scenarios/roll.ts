@@ -36,7 +36,6 @@ export const roll: Scenario = {
       voters: q.voters,
       leader: q.leaderId,
       brokersRegistered: ctx.env.brokers,
-      ...(!ok && r.lost > 0 ? { expectedFailure: "rolls are not yet lossless (the zero-downtime issue's work)" } : {}),
       detail: `${err ? `roll failed: ${err.message}; ` : ""}every pod replaced: ${survivors.length === 0 ? "yes" : `no (${survivors.join(",")})`} in ${rolledS}s${single ? " (one broker: an outage by design)" : ""}; ${loadDetail(r)}`,
     };
   },
