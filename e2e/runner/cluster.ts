@@ -343,8 +343,10 @@ export class Cluster {
     for (const step of steps) {
       const deleted: KObject[] = [];
       for (const k of step.prune) {
-        const o = this.objects.get(k)!;
+        const o = this.objects.get(k);
         this.tracked.delete(k);
+        // Deleted by hand while the sync ran: Argo CD finds nothing to prune.
+        if (!o) continue;
         if (syncOption(o, "Prune=false")) {
           this.log(`prune skipped (Prune=false): ${k}`);
           continue;
@@ -369,6 +371,25 @@ export class Cluster {
           250,
         );
     }
+  }
+
+  /**
+   * `kubectl delete KIND -l SELECTOR --cascade=foreground` by an operator: the objects go at once,
+   * their pods are deleted (graceful shutdown); resolves when those pods are gone. Returns the names.
+   */
+  async deleteByHand(kind: string, namespace: string, selector: Record<string, string>): Promise<string[]> {
+    const gone = [...this.objects.entries()].filter(
+      ([, o]) => o.kind === kind && o.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v),
+    );
+    for (const [k] of gone) this.deleteObject(k);
+    this.tick();
+    await waitFor(
+      `${kind} deleted by hand: pods gone`,
+      () => gone.every(([, o]) => this.workloadHost.podsOf(o.kind, namespace, o.metadata.name).length === 0),
+      600_000,
+      250,
+    );
+    return gone.map(([, o]) => o.metadata.name);
   }
 
   /** Waits until every tracked workload is healthy by Argo CD's rules. */
