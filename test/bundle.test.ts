@@ -1,0 +1,48 @@
+// The bundled CLI (dist/bin/kafka-gitops.js, what `bin` runs) is one file, yet it
+// must still find the files beside the package: the precompiled templates in
+// dist/generator/render/ (so Handlebars' compiler is never loaded) and the
+// templates' sources they are checked against.
+import test, { type ExecutionContext } from "ava";
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CLI, FIXTURES } from "./support/paths.js";
+import { tempDir } from "./support/temp.js";
+
+const exec = promisify(execFile);
+
+// Loaded before the CLI: at exit, writes the CommonJS modules of node_modules that were loaded
+// (Handlebars is loaded through require, so every file of it shows in require.cache).
+const REPORT_LOADED = `
+import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
+// The cache is one for the process, whichever folder the require function is made for.
+const cache = createRequire(process.cwd() + "/").cache;
+process.on("exit", () => writeFileSync(process.env.LOADED_REPORT, JSON.stringify(Object.keys(cache).filter((k) => k.includes("/node_modules/")))));
+`;
+
+async function loadedBy(t: ExecutionContext, args: string[]): Promise<{ loaded: string[]; dir: string }> {
+  const dir = await tempDir(t, "kafka-gitops-bundle-");
+  await writeFile(join(dir, "kafka-gitops.yaml"), await readFile(join(FIXTURES, "minimal", "kafka-gitops.yaml"), "utf8"));
+  const report = join(dir, "loaded.json");
+  await exec(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(REPORT_LOADED)}`, CLI, ...args, "--dir", dir], {
+    cwd: dir,
+    env: { PATH: process.env["PATH"], HOME: dir, GIT_CONFIG_NOSYSTEM: "1", LOADED_REPORT: report },
+  });
+  return { loaded: JSON.parse(await readFile(report, "utf8")) as string[], dir };
+}
+
+test("the bundled CLI renders the READMEs from the precompiled templates, without Handlebars' compiler", async (t) => {
+  const { loaded, dir } = await loadedBy(t, ["scaffold", "--no-commit"]);
+  t.regex(await readFile(join(dir, "overlays", "dev", "README.md"), "utf8"), /^# Kafka environment `dev`$/m);
+  t.true(
+    loaded.some((f) => f.endsWith("/handlebars/dist/cjs/handlebars.runtime.js")),
+    "the Handlebars runtime runs the precompiled templates",
+  );
+  t.deepEqual(
+    loaded.filter((f) => f.includes("/handlebars/dist/cjs/handlebars/compiler/")),
+    [],
+    "no template was compiled at run time",
+  );
+});
