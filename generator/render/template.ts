@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
+import { handlebarsRuntime } from "./handlebars-runtime.js";
 import { inlineCode, plural } from "../text.js";
 
 type HandlebarsModule = typeof import("handlebars");
@@ -98,7 +99,7 @@ let compilations = 0;
 export const templateCompilations = (): number => compilations;
 /** The runtime without the compiler: all a precompiled template needs. */
 function runtimeInstance(): HandlebarsModule {
-  runtime ??= withHelpers((createRequire(import.meta.url)("handlebars/runtime") as { default: HandlebarsModule }).default.create());
+  runtime ??= withHelpers(handlebarsRuntime().create());
   return runtime;
 }
 
