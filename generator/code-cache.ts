@@ -1,8 +1,8 @@
 // Runs the bundled CLI (dist/bin/kafka-gitops.cjs, one CommonJS file) with V8's
 // code cache. Compiling the bundle's JavaScript, and each function the first time
-// it runs, is a third of what `scaffold --check` costs on a small repository; the
-// cache, written by `npm run build` after a training run (scripts/bundle-cli.ts),
-// holds that compiled code. Node 22 has module.enableCompileCache() for this;
+// it runs, was a third of what `scaffold --check` adds to Node's own start-up on a
+// small repository; the cache, written by `npm run build` after a training run
+// (scripts/bundle-cli.ts), holds that compiled code. Node 22 has module.enableCompileCache() for this;
 // Node 20, which this package supports, has only vm.Script's cachedData.
 //
 // The cache is only ever read at run time, never written, so a run leaves no file
