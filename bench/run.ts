@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { fleetConfigText } from "./fleet.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CLI = join(ROOT, "dist", "generator", "cli.js");
+const CLI = join(ROOT, "dist", "bin", "kafka-gitops.js");
 
 const { values } = parseArgs({
   options: {

@@ -3,6 +3,7 @@
 // as it is, the editor schema beside it, and a marked section in README.md.
 // Never overwrites: an existing config stops it, an existing README only gains
 // the section (once), an existing schema is left for the scaffold.
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
@@ -22,11 +23,8 @@ export function cloneUrl(remote: string, dir: string): string {
 }
 
 function currentBranch(dir: string): Promise<string | undefined> {
-  return import("node:child_process").then(
-    ({ execFile }) =>
-      new Promise((done) =>
-        execFile("git", ["symbolic-ref", "--quiet", "--short", "HEAD"], { cwd: dir }, (err, stdout) => done(err ? undefined : stdout.trim() || undefined)),
-      ),
+  return new Promise((done) =>
+    execFile("git", ["symbolic-ref", "--quiet", "--short", "HEAD"], { cwd: dir }, (err, stdout) => done(err ? undefined : stdout.trim() || undefined)),
   );
 }
 

@@ -23,7 +23,6 @@ import { environmentStates } from "./review/state.js";
 import type { FileTree } from "./render/tree.js";
 import { findLeftovers, leftoverNote, removeLeftovers } from "./temp-files.js";
 import { localWarnings, renderTarget } from "./target.js";
-import { unifiedDiff } from "./text-diff.js";
 
 export type { Output, Print } from "./output.js";
 
@@ -123,8 +122,11 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
   const summary = (dryRun: boolean) => planSummary(plan, warningCounts(configWarns, risks), { dryRun, verbose: opts.verbose ?? false });
   if (opts.dryRun) {
     for (const line of summary(true)) out.info(line);
-    if (opts.verbose)
+    if (opts.verbose) {
+      // The diff library is loaded only for the runs that print diffs.
+      const { unifiedDiff } = await import("./text-diff.js");
       for (const c of plan.changes) out.info(unifiedDiff(c.before ?? "", c.after ?? "", { oldLabel: `a/${c.path}`, newLabel: `b/${c.path}` }).trimEnd());
+    }
     return { exitCode: 0, plan };
   }
   if (plan.conflicts.length)
@@ -220,7 +222,7 @@ function committedFacts(generated: FileTree): Map<string, EnvFacts> {
 
 const MAX_CHECK_DIFF_LINES = 200;
 
-function reportCheck(plan: Plan, print: (line: string) => void, command: string): ScaffoldResult {
+async function reportCheck(plan: Plan, print: (line: string) => void, command: string): Promise<ScaffoldResult> {
   const drift = [...plan.changes.map((c) => ({ path: c.path, kind: c.kind })), ...plan.conflicts.map((path) => ({ path, kind: "hand-written" }))];
   if (drift.length === 0) {
     print(`up to date: ${plan.unchanged} generated files match the config`);
@@ -229,6 +231,7 @@ function reportCheck(plan: Plan, print: (line: string) => void, command: string)
   const label = (k: string) =>
     k === "added" ? "missing" : k === "removed" ? "no longer generated" : k === "changed" ? "differs" : "hand-written file at a generated path";
   print(`the generated tree does not match the config (${drift.length} file${drift.length === 1 ? "" : "s"}):`);
+  const { unifiedDiff } = await import("./text-diff.js");
   for (const d of drift) print(`  ${d.path}: ${label(d.kind)}`);
   const lines = plan.changes
     .flatMap((c) =>

@@ -104,9 +104,11 @@ export interface Target {
  * version of the config (e.g. a revision's) as if it were at `configPath`.
  */
 export async function renderTarget(dir: string, configPath: string, configText?: string): Promise<Target> {
+  // git starts first and runs while the config is read and validated.
+  const prefixPromise = repoPath(dir);
   const { config, text } = configText === undefined ? await loadConfig(configPath) : { config: parseConfig(configText, configPath), text: configText };
   const model = buildModel(config);
-  const prefix = await repoPath(dir);
+  const prefix = await prefixPromise;
   const local = localOverlays(
     dir,
     model.environments.map((em) => em.env.name),

@@ -29,7 +29,9 @@ test("the packed tarball installs offline into another folder and runs with npx"
   });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed!.files.map((f) => f.path);
-  t.true(files.includes("dist/generator/cli.js"));
+  for (const f of ["dist/bin/kafka-gitops.js", "dist/bin/kafka-gitops.cjs", "dist/bin/kafka-gitops.code-cache"])
+    t.true(files.includes(f), `the bundled CLI: ${f}`);
+  t.true(files.includes("dist/generator/render/templates.compiled.cjs"), "the precompiled templates");
   t.true(files.includes("generator/templates/environment-readme.hbs"), "templates are in the tarball");
   t.false(
     files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")),

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
+import { handlebarsRuntime } from "./handlebars-runtime.js";
 import { inlineCode, plural } from "../text.js";
 
 type HandlebarsModule = typeof import("handlebars");
@@ -26,8 +27,14 @@ const compiled = new Map<string, Template>();
 
 /** Options every template is compiled with, here and in the precompiled file. */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
-/** Written by precompile-templates.ts next to this module in dist/. */
-export const PRECOMPILED_FILE = "templates.compiled.cjs";
+/**
+ * Written by precompile-templates.ts into dist/generator/render/. Found from the
+ * package root, not from this module, because the bundled CLI (dist/bin/) holds
+ * this module too.
+ */
+export function precompiledFile(): string {
+  return join(packageRoot(), "dist", "generator", "render", "templates.compiled.cjs");
+}
 
 interface Precompiled {
   sha256: string;
@@ -39,7 +46,7 @@ let precompiled: Record<string, Precompiled> | undefined;
 function precompiledTemplates(): Record<string, Precompiled> {
   if (!precompiled) {
     try {
-      precompiled = createRequire(import.meta.url)(`./${PRECOMPILED_FILE}`) as Record<string, Precompiled>;
+      precompiled = createRequire(import.meta.url)(precompiledFile()) as Record<string, Precompiled>;
     } catch {
       precompiled = {};
     }
@@ -92,7 +99,7 @@ let compilations = 0;
 export const templateCompilations = (): number => compilations;
 /** The runtime without the compiler: all a precompiled template needs. */
 function runtimeInstance(): HandlebarsModule {
-  runtime ??= withHelpers((createRequire(import.meta.url)("handlebars/runtime") as { default: HandlebarsModule }).default.create());
+  runtime ??= withHelpers(handlebarsRuntime().create());
   return runtime;
 }
 

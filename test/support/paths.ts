@@ -3,5 +3,6 @@ import { resolve } from "node:path";
 
 /** Repository root, from the compiled location dist/test/support/. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-export const CLI = resolve(REPO_ROOT, "dist/generator/cli.js");
+/** The bundled CLI that `bin` and the npm scripts run (npm run build writes it). */
+export const CLI = resolve(REPO_ROOT, "dist/bin/kafka-gitops.js");
 export const FIXTURES = resolve(REPO_ROOT, "test/fixtures");
