@@ -25,7 +25,7 @@ export interface GuardOptions {
   allowMove?: readonly string[];
   /** --allow-identity-change ENV: another CLUSTER_ID, voter set, topology or node ids (only for empty volumes). */
   allowIdentityChange?: readonly string[];
-  /** --allow-storage-change ENV: smaller volumes, another class or other claims (data is left behind). */
+  /** --allow-storage-change ENV: smaller volumes, another class, other claims or zones (data is left behind). */
   allowStorageChange?: readonly string[];
   /** --allow-durability-change ENV: a higher min.insync.replicas than existing topics' factor (their acks=all writes fail). */
   allowDurabilityChange?: readonly string[];
@@ -56,6 +56,7 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
   "node-ids-changed": identity,
   "brokers-decreased": { flag: "--allow-scale-down", hint: "once the brokers are drained" },
   "claims-changed": storage,
+  "zone-changed": storage,
   "storage-shrunk": storage,
   "storage-class-changed": storage,
   "durability-tightened": {

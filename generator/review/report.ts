@@ -52,6 +52,8 @@ const RISK_OBJECT_KINDS: Record<WarningKind, readonly string[] | "all"> = {
   "object-names-changed": "all",
   "node-ids-changed": ["StatefulSet", "Deployment"],
   "claims-changed": ["StatefulSet", "Deployment", "PersistentVolumeClaim"],
+  "zone-changed": ["Deployment"],
+  "zone-pinned": ["Deployment"],
   "namespace-changed": "all",
   "cluster-id-changed": ["ConfigMap"],
   "topology-changed": "all",

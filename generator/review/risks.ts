@@ -5,7 +5,7 @@
 import type { ConfigPath } from "../errors.js";
 import type { EnvironmentStates, PartialEnvironmentState, SyncState, Volume } from "../model/state.js";
 import { isQuantity, parseQuantity } from "../quantity.js";
-import { objectNames, ports } from "../layout.js";
+import { labels, objectNames, ports } from "../layout.js";
 import { sameServer } from "../server-url.js";
 import { durabilityRisks } from "./durability.js";
 import { plural } from "../text.js";
@@ -22,6 +22,7 @@ export const WARNING_KINDS = [
   "voters-changed",
   "node-ids-changed",
   "claims-changed",
+  "zone-changed",
   "brokers-decreased",
   "durability-tightened",
   "replication-raised",
@@ -29,6 +30,7 @@ export const WARNING_KINDS = [
   "storage-shrunk",
   "storage-class-changed",
   "storage-grown-statefulset",
+  "zone-pinned",
   "workload-switched",
   "image-downgraded",
   "sync-loosened",
@@ -213,6 +215,23 @@ function environmentRisks(b: State, a: State): Warning[] {
         at("storage"),
         `data volume claims change (${reclaimed.map((n) => `node ${n.id}: ${byId.get(n.id)!.claim} -> ${n.claim}`).join(", ")}): those nodes start on new, empty volumes and the old claims are left behind`,
         `Keep the claim names (data-<pod>, the same under both workloads): restore the generated files of ${env}.`,
+      );
+    // A zonal volume cannot follow its node to another zone: the pod would stay Pending next to its data.
+    const rezoned = a.nodes.filter((n) => byId.has(n.id) && n.zone !== undefined && byId.get(n.id)!.zone !== undefined && byId.get(n.id)!.zone !== n.zone);
+    if (rezoned.length)
+      warn(
+        "zone-changed",
+        at("rack", "zones"),
+        `nodes move to another zone (${rezoned.map((n) => `node ${n.id}: ${byId.get(n.id)!.zone} -> ${n.zone}`).join(", ")}): a volume is zonal, so each pod stays Pending until its claim is replaced by an empty one in the new zone`,
+        `Keep the existing order of rack.zones and the same topologyKey (node i runs in zones[i mod n]: appending a zone moves no node whose index is below the old number of zones). To move them anyway, merge with the flag below, then one node at a time delete its PVC and pod (\`kubectl -n ${ns} delete pvc data-<pod> --wait=false && kubectl -n ${ns} delete pod -l ${labels.nodeId}=<id>\`; Argo CD recreates the claim, empty, in the new zone) and wait until its partitions are in sync again before the next.`,
+      );
+    const pinned = a.nodes.filter((n) => byId.has(n.id) && byId.get(n.id)!.zone === undefined && n.zone !== undefined);
+    if (pinned.length)
+      warn(
+        "zone-pinned",
+        at("rack"),
+        `running nodes get pinned to zones (${pinned.map((n) => `node ${n.id}: ${n.zone}`).join(", ")}): a node whose volume lives in another zone stays Pending`,
+        `Before merging, check each node's zone (\`kubectl get pv -o custom-columns=CLAIM:.spec.claimRef.name,ZONE:.spec.nodeAffinity.required.nodeSelectorTerms[*].matchExpressions[*].values\`) and order rack.zones so that node i's zone is zones[i mod n].`,
       );
   }
 
