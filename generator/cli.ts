@@ -15,6 +15,10 @@ Usage:
                                         check the config, print every problem or ok; writes nothing
   kafka-gitops diff [options]           rendered per-environment diff and risk warnings for a
                                         pull request (see: kafka-gitops diff --help)
+  kafka-gitops replication-plan --env ENV --topic T --partitions N [--factor F] [--config FILE] [--dir DIR]
+                                        print the kafka-reassign-partitions.sh JSON that gives each
+                                        partition F replicas (default min(3, brokers)) on ENV's
+                                        brokers, in distinct racks with rack.zones; writes nothing
   kafka-gitops --version
 
 Options of scaffold:
@@ -97,6 +101,20 @@ async function main(argv: string[]): Promise<number> {
     }
     const { runValidate } = await import("./validate-command.js");
     return runValidate({ dir: String(values["dir"]), ...(typeof values["config"] === "string" && { config: values["config"] }) }, terminalOutput());
+  }
+  if (command === "replication-plan") {
+    const spec = { dir: { type: "string", default: "." }, config: { type: "string" }, env: { type: "string" }, topic: { type: "string" } } as const;
+    const { values } = parseFlags(rest, { ...spec, partitions: { type: "string" }, factor: { type: "string" } });
+    if (values["help"]) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const str = (k: string) => (typeof values[k] === "string" ? { [k]: values[k] as string } : {});
+    const [{ runReplicationPlan }, { terminalOutput }] = await Promise.all([import("./replication-plan-command.js"), import("./output.js")]);
+    return runReplicationPlan(
+      { dir: String(values["dir"]), ...str("config"), ...str("env"), ...str("topic"), ...str("partitions"), ...str("factor") },
+      terminalOutput(),
+    );
   }
   if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops --help`);
 

@@ -10,7 +10,7 @@ import type { Model } from "./model/model.js";
 import { statesFromModel, type EnvironmentState, type EnvironmentStates } from "./model/state.js";
 import { readCommittedStates, insideGitRepo, removedEarlier, resolveCommit } from "./review/base-state.js";
 import { sameServer } from "./server-url.js";
-import { riskWarnings, type Warning, type WarningKind } from "./review/risks.js";
+import { riskWarnings, type RiskOptions, type Warning, type WarningKind } from "./review/risks.js";
 import { git } from "./review/sources.js";
 import { environmentStates } from "./review/state.js";
 import type { FileTree } from "./render/tree.js";
@@ -108,6 +108,8 @@ export interface GuardInput {
   push?: boolean;
   /** --branch NAME: the branch committed on (default: the checked-out one). */
   branch?: string;
+  /** --dir and --config as the user wrote them, for the commands in the advice. */
+  commandFlags?: RiskOptions;
 }
 
 interface Side {
@@ -168,7 +170,7 @@ export async function checkGuards(input: GuardInput, opts: GuardOptions): Promis
   const shown = new Set<string>();
   const all = await sides(input, after);
   for (const side of all) {
-    const ws = riskWarnings(side.states, after);
+    const ws = riskWarnings(side.states, after, input.commandFlags);
     for (const w of ws) {
       const key = `${w.kind}\0${w.environment}\0${w.message}`;
       if (shown.has(key)) continue;

@@ -74,19 +74,29 @@ type State = PartialEnvironmentState;
 const samePlace = (b: State, a: State) =>
   b.namespace !== undefined && b.namespace === a.namespace && b.server !== undefined && a.server !== undefined && sameServer(b.server, a.server);
 
-export function riskWarnings(before: EnvironmentStates, after: EnvironmentStates): Warning[] {
+/** Kinds that are advice for a safe change, printed as notes: never refused, not counted as warnings. */
+export const NOTE_KINDS: ReadonlySet<WarningKind> = new Set(["brokers-added"]);
+export const isNote = (w: Warning): boolean => NOTE_KINDS.has(w.kind);
+
+export interface RiskOptions {
+  /** The --dir and --config the user passed, for the kafka-gitops commands in the advice. */
+  dir?: string;
+  config?: string;
+}
+
+export function riskWarnings(before: EnvironmentStates, after: EnvironmentStates, opts: RiskOptions = {}): Warning[] {
   const out: Warning[] = [];
   const removed = [...before.values()].filter((b) => !after.has(b.name));
   const added = [...after.values()].filter((a) => !before.has(a.name));
   for (const b of before.values()) {
     const a = after.get(b.name);
-    if (a) out.push(...environmentRisks(b, a));
+    if (a) out.push(...environmentRisks(b, a, opts));
   }
   // An environment that disappears while a new one takes over its namespace on the same server is a rename:
   // the running objects continue under the new name, so its identity is compared as for any change.
   for (const b of removed) {
     const heir = added.find((a) => samePlace(b, a));
-    if (heir) out.push(renamed(b, heir), ...environmentRisks(b, heir));
+    if (heir) out.push(renamed(b, heir), ...environmentRisks(b, heir, opts));
     else out.push(environmentRemoved(b, added));
   }
   const rank = (k: WarningKind) => WARNING_KINDS.indexOf(k);
@@ -129,7 +139,7 @@ function environmentRemoved(b: State, added: readonly State[]): Warning {
 
 const nodesText = (ids: readonly number[]) => `${ids.length} (node${ids.length === 1 ? "" : "s"} ${ids.join(", ")})`;
 
-function environmentRisks(b: State, a: State): Warning[] {
+function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
   const env = a.name;
   const out: Warning[] = [];
   const at = (...keys: string[]): ConfigPath => ["environments", env, ...keys];
@@ -317,8 +327,12 @@ function environmentRisks(b: State, a: State): Warning[] {
     const brokerIds = a.nodes?.filter((n) => n.roles.includes("broker")).map((n) => n.id);
     const before = { name: env, settings: b.settings, ...(b.brokers !== undefined && { brokers: b.brokers }) };
     const after = { name: env, settings: a.settings, ...(a.brokers !== undefined && { brokers: a.brokers }), ...(brokerIds && { brokerIds }) };
-    // "brokers-added" is advice, not a risk: growing is the safe change; the README says how to move partitions.
-    for (const r of durabilityRisks(before, after, bootstrap)) if (r.kind !== "brokers-added") warn(r.kind, at("brokers"), r.message, r.advice);
+    // Kafka's tools run inside a broker pod: the bootstrap address resolves only in the cluster.
+    const pod = a.nodes?.find((n) => n.roles.includes("broker"))?.pod;
+    const exec = pod !== undefined ? `kubectl -n ${ns} exec -i ${a.workload === "statefulset" ? pod : `deploy/${pod}`} --` : undefined;
+    // "brokers-added" is a note (NOTE_KINDS): growing is the safe change, the note says how to move partitions.
+    for (const r of durabilityRisks(before, after, bootstrap, { ...opts, ...(exec !== undefined && { exec }) }))
+      warn(r.kind, at("brokers"), r.message, r.advice);
   }
 
   if (b.sync && a.sync) out.push(...syncRisks(env, b.sync, a.sync));
