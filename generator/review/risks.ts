@@ -233,7 +233,7 @@ function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
         "zone-changed",
         at("rack", "zones"),
         `nodes move to another zone (${rezoned.map((n) => `node ${n.id}: ${byId.get(n.id)!.zone} -> ${n.zone}`).join(", ")}): a volume is zonal, so each pod stays Pending until its claim is replaced by an empty one in the new zone`,
-        `Keep the existing order of rack.zones and the same topologyKey (node i runs in zones[i mod n]: appending a zone moves no node whose index is below the old number of zones). To move them anyway, merge with the flag below, then one node at a time delete its PVC and pod (\`kubectl -n ${ns} delete pvc data-<pod> --wait=false && kubectl -n ${ns} delete pod -l ${labels.nodeId}=<id>\`; Argo CD recreates the claim, empty, in the new zone) and wait until its partitions are in sync again before the next.`,
+        `Keep the existing order of rack.zones and the same topologyKey (node i runs in zones[i mod n]: appending a zone moves no node whose index is below the old number of zones). To move broker-only nodes anyway (never a KRaft voter: an empty metadata log is unsafe in a static quorum), merge with the flag below, then one node at a time delete its PVC and pod (\`kubectl -n ${ns} delete pvc data-<pod> --wait=false && kubectl -n ${ns} delete pod -l ${labels.nodeId}=<id>\`; Argo CD recreates the claim, empty, in the new zone) and wait until none of its partitions is under-replicated before the next.`,
       );
     const pinned = a.nodes.filter((n) => byId.has(n.id) && byId.get(n.id)!.zone === undefined && n.zone !== undefined);
     if (pinned.length)
