@@ -107,6 +107,25 @@ export class ConfigCopy {
     await must([process.execPath, GENERATOR_CLI, "scaffold", "--dir", this.dir, "--no-commit"]);
   }
 
+  /** `kafka-gitops replication-plan` on the copy's config, as the scaffold's advice tells a person to run it. */
+  async replicationPlan(env: string, topic: string, partitions: number, factor: number): Promise<string> {
+    return must([
+      process.execPath,
+      GENERATOR_CLI,
+      "replication-plan",
+      "--dir",
+      this.dir,
+      "--env",
+      env,
+      "--topic",
+      topic,
+      "--partitions",
+      String(partitions),
+      "--factor",
+      String(factor),
+    ]);
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
