@@ -63,7 +63,8 @@ Bootstrap Argo CD on a cluster, once: kubectl apply -k clusters/<cluster>
 Changes that would break a running cluster are refused (exit 1, nothing written),
 each unless its own flag above allows it (--force never does): a removed
 environment, another server, namespace or kafka.name, CLUSTER_ID, voter set,
-topology or node ids, fewer brokers, smaller volumes, another StorageClass or claim.
+topology or node ids, fewer brokers, smaller volumes, another StorageClass or claim,
+a running node moved to another zone (rack.zones).
 They are compared with what is committed, not only with the working tree.
 
 Exit codes: 0 success (also: nothing to do), 1 invalid config, drift (--check),

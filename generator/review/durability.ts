@@ -73,9 +73,9 @@ export function durabilityRisks(before: ReplicationView, after: ReplicationView,
       kind: "durability-tightened",
       message: `min.insync.replicas rises to ${minIsr}, above the replication factor of existing topics: ${rejecting.join("; ")}. acks=all writes to them fail with NOT_ENOUGH_REPLICAS`,
       advice:
-        `once the new brokers run, raise those topics' replication to ${factor} (list them with ${describe}; ` +
+        `pin min.insync.replicas: ${get(b, "min.insync.replicas")} in environments.${after.name}.config for this change; once the new brokers run, raise those topics' replication to ${factor} (list them with ${describe}; ` +
         `for the offsets topic: ${plan("__consumer_offsets", String(partitions))}; the same for each other topic with its name and partition count), ` +
-        `or pin min.insync.replicas in the environment's config`,
+        `then remove the pin`,
     });
   else if (newDefault > oldDefault || newOffsets > oldOffsets)
     out.push({
