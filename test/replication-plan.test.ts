@@ -4,7 +4,7 @@
 import test from "ava";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { cli, scaffoldWith } from "./support/run-cli.js";
+import { cli, diff, scaffoldWith } from "./support/run-cli.js";
 import { scratchDir, scratchRepo } from "./support/scratch.js";
 
 const REPO = "repo: {url: https://github.com/acme/k.git}\n";
@@ -105,4 +105,20 @@ test("the replication-plan command in the scaffold's advice runs as printed", as
   const plan = JSON.parse(r.stdout) as Plan;
   t.is(plan.partitions.length, 50);
   t.true(plan.partitions.every((p) => p.topic === "__consumer_offsets" && new Set(p.replicas).size === 3 && p.replicas.every((id) => id <= 2)));
+});
+
+test("diff shows added brokers as a note with the replication-plan command, not as a warning", async (t) => {
+  const dir = await scratchRepo(t);
+  await scaffoldWith(dir, `${REPO}environments:\n  prod: {brokers: 3}\n`);
+  await writeFile(join(dir, "kafka-gitops.yaml"), `${REPO}environments:\n  prod: {brokers: 4}\n`);
+  const r = await diff(dir);
+  t.is(r.code, 0, r.stderr);
+  t.regex(
+    r.stdout,
+    /\nNOTES \(1\):\nnote: prod: 1 broker added \(node 3\): new brokers get no existing partitions by themselves\n {2}what to do: .*`npx kafka-gitops replication-plan --dir \S+ --env prod --topic <topic>/,
+  );
+  t.notRegex(r.stdout, /WARNINGS/);
+  const summary = await diff(dir, "--summary");
+  t.regex(summary.stdout, /ℹ️ 1 note/);
+  t.notRegex(summary.stdout, /⚠️/);
 });
