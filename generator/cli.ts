@@ -45,6 +45,8 @@ Options of scaffold:
                        for ENV (the old volumes' data is left behind)
   --allow-durability-change ENV  allow a min.insync.replicas above the factor existing
                        topics of ENV were created with (their acks=all writes fail)
+  --allow-workload-switch ENV   allow deployment-per-broker -> statefulset for ENV with
+                       2 nodes or more (delete the old Deployments when the sync waits)
                        (the ENV flags repeat for several environments)
   --debug         print the stack trace of a failure
   -h, --help      show this help
@@ -141,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
         "allow-identity-change": { type: "string", multiple: true, default: [] },
         "allow-storage-change": { type: "string", multiple: true, default: [] },
         "allow-durability-change": { type: "string", multiple: true, default: [] },
+        "allow-workload-switch": { type: "string", multiple: true, default: [] },
         base: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -178,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
       allowIdentityChange: values["allow-identity-change"],
       allowStorageChange: values["allow-storage-change"],
       allowDurabilityChange: values["allow-durability-change"],
+      allowWorkloadSwitch: values["allow-workload-switch"],
       verbose: values.verbose,
       ...(values.base !== undefined && { base: values.base }),
     },

@@ -29,9 +29,11 @@ export interface GuardOptions {
   allowStorageChange?: readonly string[];
   /** --allow-durability-change ENV: a higher min.insync.replicas than existing topics' factor (their acks=all writes fail). */
   allowDurabilityChange?: readonly string[];
+  /** --allow-workload-switch ENV: a switch whose sync waits for the old Deployments to be deleted by hand. */
+  allowWorkloadSwitch?: readonly string[];
 }
 
-type PerEnvironment = "allowRemove" | "allowMove" | "allowIdentityChange" | "allowStorageChange" | "allowDurabilityChange";
+type PerEnvironment = "allowRemove" | "allowMove" | "allowIdentityChange" | "allowStorageChange" | "allowDurabilityChange" | "allowWorkloadSwitch";
 
 interface Guard {
   flag: string;
@@ -59,6 +61,11 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
   "zone-changed": storage,
   "storage-shrunk": storage,
   "storage-class-changed": storage,
+  "workload-switch-waits": {
+    flag: "--allow-workload-switch",
+    option: "allowWorkloadSwitch",
+    hint: "and delete the old Deployments by hand when the sync waits",
+  },
   "durability-tightened": {
     flag: "--allow-durability-change",
     option: "allowDurabilityChange",

@@ -47,6 +47,7 @@ export interface ScaffoldOptions {
   allowIdentityChange?: readonly string[];
   allowStorageChange?: readonly string[];
   allowDurabilityChange?: readonly string[];
+  allowWorkloadSwitch?: readonly string[];
   /** --base REF: the committed revision the guards compare with (default HEAD). */
   base?: string;
   /** --verbose: every file (and with dryRun every diff), not only the per-environment summary. */
@@ -116,6 +117,7 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
       allowIdentityChange: opts.allowIdentityChange ?? [],
       allowStorageChange: opts.allowStorageChange ?? [],
       allowDurabilityChange: opts.allowDurabilityChange ?? [],
+      allowWorkloadSwitch: opts.allowWorkloadSwitch ?? [],
     },
   );
   for (const line of warningLines(risks)) out.warn(line);

@@ -11,6 +11,15 @@ import { tempDir } from "./support/temp.js";
 
 const exec = promisify(execFile);
 
+test("every runtime dependency is bundled into the tarball, so an offline install needs no registry", async (t) => {
+  const pkg = JSON.parse(await readFile(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; bundleDependencies: string[] };
+  t.deepEqual(
+    Object.keys(pkg.dependencies).filter((d) => !pkg.bundleDependencies.includes(d)),
+    [],
+    "add these to bundleDependencies in package.json",
+  );
+});
+
 test("the packed tarball installs offline into another folder and runs with npx", async (t) => {
   const packs = await tempDir(t, "kafka-gitops-pack-");
   // The tests run on the compiled dist/ already; --ignore-scripts skips prepare's second build.

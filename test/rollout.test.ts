@@ -50,6 +50,12 @@ for (const [label, file] of configs) {
         `${env.name}: everything else in wave 0`,
       );
       for (const w of workloads) t.true((w.spec.minReadySeconds ?? 0) >= 10, `${env.name}: ${w.metadata.name} minReadySeconds`);
+      // A hashed ConfigMap replaced by a change is pruned after the roll, not before it (Argo CD would
+      // otherwise delete it in wave 0, while pods of later waves still need it to restart).
+      const hashed = objects.filter((o) => o.kind === "ConfigMap" && /-[a-z0-9]{10}$/.test(o.metadata.name));
+      t.true(hashed.length >= 2, `${env.name}: the config and probe ConfigMaps are generated`);
+      for (const c of hashed)
+        t.is(c.metadata.annotations?.["argocd.argoproj.io/sync-options"], "PruneLast=true", `${env.name}: ${c.metadata.name} is pruned last`);
 
       const voterWaves = workloads.filter((w) =>
         w.spec.template.spec.containers[0].env.some((e: any) => e.name === "KAFKA_PROCESS_ROLES" && e.value?.includes("controller")),

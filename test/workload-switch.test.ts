@@ -26,9 +26,9 @@ function identity(nodes: KafkaNode[]) {
   return { clusterIds: [...new Set(nodes.map((n) => n.clusterId))], claims };
 }
 
-async function scaffoldAndRender(dir: string, workload: string) {
+async function scaffoldAndRender(dir: string, workload: string, ...flags: string[]) {
   await writeFile(join(dir, "kafka-gitops.yaml"), config(workload));
-  await exec(process.execPath, [CLI, "scaffold", "--dir", dir], { env: { PATH: process.env["PATH"], HOME: dir } });
+  await exec(process.execPath, [CLI, "scaffold", "--dir", dir, ...flags], { env: { PATH: process.env["PATH"], HOME: dir } });
   const objects = await kustomize(join(dir, "overlays", "prod"));
   return { objects, nodes: kafkaNodes(objects) };
 }
@@ -52,7 +52,17 @@ test("statefulset -> deployment-per-broker -> statefulset keeps node ids, claims
     t.deepEqual(terms[0].matchExpressions[0].values, [`w${Number(n.properties["node.id"]) + 1}`]);
   }
 
-  const back = await scaffoldAndRender(dir, "statefulset");
+  // Back to a StatefulSet, Argo CD's sync would wait on volumes the old Deployments hold: refused without the flag.
+  await writeFile(join(dir, "kafka-gitops.yaml"), config("statefulset"));
+  const refused = await exec(process.execPath, [CLI, "scaffold", "--dir", dir], { env: { PATH: process.env["PATH"], HOME: dir } }).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
+  t.is(refused?.code, 1);
+  t.regex(refused?.stderr ?? "", /environments\.prod\.workload: refused: .*4 per-node Deployments.*--allow-workload-switch prod/s);
+  t.regex(refused?.stderr ?? "", /kubectl -n kafka-prod delete deployment -l app\.kubernetes\.io\/instance=kafka --cascade=foreground/);
+  t.is(await commitCount(dir), 2, "nothing committed");
+  const back = await scaffoldAndRender(dir, "statefulset", "--allow-workload-switch", "prod");
   t.deepEqual(identity(back.nodes), identity(sts.nodes));
   t.is(await commitCount(dir), 3, "each switch is one commit");
   t.regex(await readFile(join(dir, "overlays", "prod", "kustomization.yaml"), "utf8"), /base\/statefulset/);

@@ -88,3 +88,19 @@ export function syncSteps(objects: KObject[]): { phase: Phase; wave: number; obj
     s.objects.sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
   return list;
 }
+
+/**
+ * The wave in which each object to prune is deleted, as gitops-engine orders prunes (sync_context.go):
+ * a prune runs in the wave of the live object, but the prune waves are mirrored (the lowest prune
+ * wave swaps with the highest, and so on inward), so what was created last is deleted first; a
+ * live object with `PruneLast=true` is deleted in a wave after every other Sync wave. The mirror is
+ * computed over every object to prune, PruneLast and Prune=false ones included, as gitops-engine does.
+ */
+export function pruneWaves(live: KObject[], syncWaves: number[]): number[] {
+  const own = live.map(wave);
+  const unique = [...new Set(own)].sort((a, b) => a - b);
+  const mirrored = new Map(unique.map((w, i) => [w, unique[unique.length - 1 - i]!]));
+  const waves = own.map((w) => mirrored.get(w)!);
+  const last = Math.max(0, ...syncWaves, ...waves) + 1;
+  return waves.map((w, i) => (syncOption(live[i]!, "PruneLast=true") ? last : w));
+}

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isHook, syncOption, syncSteps } from "./argo.js";
+import { isHook, type Phase, pruneWaves, syncOption, syncSteps } from "./argo.js";
 import type { EnvSources } from "./env.js";
 import { key, matches, type KObject } from "./objects.js";
 import { INIT_SCRIPT, loadImage, Pod, type Image, type PodHost, type PodInit } from "./pod.js";
@@ -315,37 +315,81 @@ export class Cluster {
   }
 
   /**
-   * One Argo CD sync of the rendered objects: phases and waves in order, each applied together and
-   * waited on until healthy; objects tracked before and no longer rendered are pruned (unless
-   * Prune=false) with the wave they were in; hooks run in their phase.
+   * One Argo CD sync of the rendered objects, in gitops-engine's order: PreSync hooks, then the Sync
+   * waves, then PostSync. In each Sync wave the objects to prune that fall in it (pruneWaves) are
+   * deleted first (except `Prune=false`), then the wave's objects are applied; the next wave starts
+   * once the wave's objects are healthy and its pruned objects are gone (Argo CD prunes with
+   * foreground deletion: a workload is gone once its pods are). Hooks run in their phase.
    */
   async apply(rendered: KObject[], opts: { healthTimeoutMs?: number } = {}): Promise<void> {
     const timeout = opts.healthTimeoutMs ?? 600_000;
-    const steps = syncSteps(rendered);
+    const applySteps = syncSteps(rendered);
     const newKeys = new Set(rendered.filter((o) => !isHook(o)).map(key));
-    const prune = [...this.tracked].filter((k) => !newKeys.has(k));
+    const pruneKeys = [...this.tracked].filter((k) => !newKeys.has(k) && this.objects.has(k));
+    const live = pruneKeys.map((k) => this.objects.get(k)!);
+    const waves = pruneWaves(
+      live,
+      applySteps.filter((s) => s.phase === "Sync").map((s) => s.wave),
+    );
+    type Step = { phase: Phase; wave: number; objects: KObject[]; prune: string[] };
+    const steps: Step[] = applySteps.map((s) => ({ ...s, prune: [] }));
+    pruneKeys.forEach((k, i) => {
+      let step = steps.find((s) => s.phase === "Sync" && s.wave === waves[i]);
+      if (!step) steps.push((step = { phase: "Sync", wave: waves[i]!, objects: [], prune: [] }));
+      step.prune.push(k);
+    });
+    const order: Phase[] = ["PreSync", "Sync", "PostSync"];
+    steps.sort((a, b) => order.indexOf(a.phase) - order.indexOf(b.phase) || a.wave - b.wave);
     for (const step of steps) {
+      const deleted: KObject[] = [];
+      for (const k of step.prune) {
+        const o = this.objects.get(k);
+        this.tracked.delete(k);
+        // Deleted by hand while the sync ran: Argo CD finds nothing to prune.
+        if (!o) continue;
+        if (syncOption(o, "Prune=false")) {
+          this.log(`prune skipped (Prune=false): ${k}`);
+          continue;
+        }
+        this.deleteObject(k);
+        deleted.push(o);
+      }
       for (const o of step.objects) {
         if (isHook(o) && o.kind !== "ConfigMap" && o.kind !== "Secret")
           throw new Error(`hook ${o.kind}/${o.metadata.name}: running hook workloads (Jobs, Pods) is not reproduced`);
         this.putObject(structuredClone(o));
         if (!isHook(o)) this.tracked.add(key(o));
       }
-      if (step.phase === "Sync" && step.wave === Math.max(...steps.filter((s) => s.phase === "Sync").map((s) => s.wave))) {
-        for (const k of prune) {
-          const live = this.objects.get(k);
-          if (live && syncOption(live, "Prune=false")) {
-            this.log(`prune skipped (Prune=false): ${k}`);
-            continue;
-          }
-          this.tracked.delete(k);
-          this.deleteObject(k);
-        }
-      }
       this.tick();
       if (step !== steps[steps.length - 1])
-        await waitFor(`wave ${step.wave} (${step.phase}) healthy`, () => step.objects.every((o) => this.healthy(o)), timeout, 250);
+        await waitFor(
+          `wave ${step.wave} (${step.phase}) healthy${deleted.length ? ", its pruned objects gone" : ""}`,
+          () =>
+            step.objects.every((o) => this.healthy(o)) &&
+            deleted.every((o) => this.workloadHost.podsOf(o.kind, o.metadata.namespace ?? "", o.metadata.name).length === 0),
+          timeout,
+          250,
+        );
     }
+  }
+
+  /**
+   * `kubectl delete KIND -l SELECTOR --cascade=foreground` by an operator: the objects go at once,
+   * their pods are deleted (graceful shutdown); resolves when those pods are gone. Returns the names.
+   */
+  async deleteByHand(kind: string, namespace: string, selector: Record<string, string>): Promise<string[]> {
+    const gone = [...this.objects.entries()].filter(
+      ([, o]) => o.kind === kind && o.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v),
+    );
+    for (const [k] of gone) this.deleteObject(k);
+    this.tick();
+    await waitFor(
+      `${kind} deleted by hand: pods gone`,
+      () => gone.every(([, o]) => this.workloadHost.podsOf(o.kind, namespace, o.metadata.name).length === 0),
+      600_000,
+      250,
+    );
+    return gone.map(([, o]) => o.metadata.name);
   }
 
   /** Waits until every tracked workload is healthy by Argo CD's rules. */

@@ -44,7 +44,10 @@ WORKDIR="${KGO_WORKDIR:-/}"
 UID_="$KGO_UID"; GID_="$KGO_GID"; GROUPS_="${KGO_GROUPS:-}"; NNP="${KGO_NNP:-}"
 # Last: the sources above live under /tmp on the host.
 mount -t tmpfs -o mode=1777 tmpfs /tmp
-unset KGO_HOSTNAME KGO_CDIR KGO_LIBS KGO_MOUNTS KGO_HOSTS KGO_RESOLV KGO_ENVFILE KGO_WORKDIR KGO_UID KGO_GID KGO_GROUPS KGO_NNP
+DELAY="${KGO_START_DELAY:-0}"
+unset KGO_HOSTNAME KGO_CDIR KGO_LIBS KGO_MOUNTS KGO_HOSTS KGO_RESOLV KGO_ENVFILE KGO_WORKDIR KGO_UID KGO_GID KGO_GROUPS KGO_NNP KGO_START_DELAY
+# The slow-recovery scenario's stand-in for a long log recovery: nothing listens meanwhile.
+[ "$DELAY" = 0 ] || sleep "$DELAY"
 cd "$WORKDIR"
 groups_opt=(--clear-groups)
 [ -n "$GROUPS_" ] && groups_opt=(--groups "$GROUPS_")

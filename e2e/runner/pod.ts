@@ -72,6 +72,11 @@ let uidCounter = 0;
 
 export class Container {
   restartCount = 0;
+  /**
+   * Seconds the next start of this container spends before its process runs (then cleared): a
+   * stand-in for a long log recovery, during which the node serves nothing and its probes fail.
+   */
+  nextStartDelaySeconds = 0;
   proc: ChildProcess | undefined;
   initPid: number | undefined;
   started = false;
@@ -118,6 +123,12 @@ export class Container {
     const x = (a: string[]) => a.map((s) => expand(String(s), env));
     if (this.spec.command) return [...x(this.spec.command), ...x(this.spec.args ?? [])];
     return [...img.entrypoint, ...(this.spec.args ? x(this.spec.args) : img.cmd)];
+  }
+
+  private takeStartDelay(): number {
+    const d = this.nextStartDelaySeconds;
+    this.nextStartDelaySeconds = 0;
+    return d;
   }
 
   /** Starts the container process; resolves once it runs (its PID 1 is known). */
@@ -174,6 +185,7 @@ export class Container {
           KGO_GID: String(id.gid),
           KGO_GROUPS: id.groups.join(","),
           KGO_NNP: id.nnp ? "1" : "",
+          KGO_START_DELAY: String(this.takeStartDelay()),
         },
       },
     );

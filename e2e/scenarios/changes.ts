@@ -17,14 +17,23 @@ export function configCopy(ctx: Context): ConfigCopy {
   return c;
 }
 
+export interface ChangeOptions {
+  healthTimeoutMs?: number;
+  /** Guard flags for the scaffold. */
+  flags?: string[];
+  /** What an operator does by hand while the sync runs (it runs beside the sync, which waits for it). */
+  during?: () => Promise<void>;
+}
+
 /** Edits, re-scaffolds, syncs; ctx.env then describes the new tree. Returns the new environment. */
-export async function change(ctx: Context, edits: [path: (string | number)[], value: unknown][], healthTimeoutMs = 900_000): Promise<EnvUnderTest> {
+export async function change(ctx: Context, edits: [path: (string | number)[], value: unknown][], opts: ChangeOptions = {}): Promise<EnvUnderTest> {
+  const healthTimeoutMs = opts.healthTimeoutMs ?? 900_000;
   const copy = configCopy(ctx);
   for (const [p, v] of edits) copy.set(["environments", ctx.env.name, ...p], v);
-  await copy.scaffold();
+  await copy.scaffold(opts.flags);
   const objects = await renderOverlay(copy.dir, ctx.env.name);
   const next = describeEnv(copy.dir, ctx.env.name, objects);
-  await ctx.cluster.apply(objects, { healthTimeoutMs });
+  await Promise.all([ctx.cluster.apply(objects, { healthTimeoutMs }), opts.during?.()]);
   await ctx.cluster.waitHealthy(healthTimeoutMs);
   ctx.env = next;
   return next;

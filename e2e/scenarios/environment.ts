@@ -103,8 +103,9 @@ export class ConfigCopy {
     return parseDocument(readFileSync(join(this.dir, "kafka-gitops.yaml"), "utf8")).getIn(path);
   }
 
-  async scaffold(): Promise<void> {
-    await must([process.execPath, GENERATOR_CLI, "scaffold", "--dir", this.dir, "--no-commit"]);
+  /** `flags`: the guard flags a change needs, as an operator would pass them (e.g. --allow-workload-switch ENV). */
+  async scaffold(flags: string[] = []): Promise<void> {
+    await must([process.execPath, GENERATOR_CLI, "scaffold", "--dir", this.dir, "--no-commit", ...flags]);
   }
 
   /** `kafka-gitops replication-plan` on the copy's config, as the scaffold's advice tells a person to run it. */

@@ -1,7 +1,7 @@
 // base/: what every environment shares. base/common holds the cluster-wide
 // Services, PDB and Kafka settings; base/image pins the image once;
 // base/<variant> adds the workload objects of one workload and topology.
-import { dirs, labels as labelKeys, MANAGED_BY, PROBE_SCRIPT, ports } from "../layout.js";
+import { annotations, dirs, labels as labelKeys, MANAGED_BY, PROBE_SCRIPT, ports } from "../layout.js";
 import type { Model } from "../model/model.js";
 import { envNameFor } from "../kafka-keys.js";
 import { envFile, hashCommentFile, yamlFile } from "./files.js";
@@ -80,7 +80,13 @@ function renderCommon(model: Model): Array<[string, string]> {
     metadata: metadata(model, names.pdb),
     spec: { maxUnavailable: 1, selector: { matchLabels: clusterLabels(model) } },
   };
-  const generatorOptions = { labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } };
+  // Argo CD prunes an old hashed ConfigMap in the wave its live object is in (wave 0, before the
+  // roll starts); a pod of a later wave that restarts before its turn would then find its env
+  // ConfigMap gone and fail to start. PruneLast keeps the old one until the roll is over.
+  const generatorOptions = {
+    labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY },
+    annotations: { [annotations.argoSyncOptions]: "PruneLast=true" },
+  };
   const kustomization = {
     ...KUSTOMIZATION,
     resources: ["services.yaml", "pod-disruption-budget.yaml"],

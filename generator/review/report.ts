@@ -66,6 +66,7 @@ const RISK_OBJECT_KINDS: Record<WarningKind, readonly string[] | "all"> = {
   "storage-class-changed": ["StatefulSet", "PersistentVolumeClaim"],
   "storage-grown-statefulset": ["StatefulSet", "PersistentVolumeClaim"],
   "workload-switched": "all",
+  "workload-switch-waits": "all",
   "image-downgraded": ["StatefulSet", "Deployment"],
   "sync-loosened": ["Application"],
   "sync-enabled": ["Application"],
