@@ -15,6 +15,10 @@ Usage:
                                         check the config, print every problem or ok; writes nothing
   kafka-gitops diff [options]           rendered per-environment diff and risk warnings for a
                                         pull request (see: kafka-gitops diff --help)
+  kafka-gitops replication-plan --env ENV --topic T --partitions N [--factor F] [--config FILE] [--dir DIR]
+                                        print the kafka-reassign-partitions.sh JSON that gives each
+                                        partition F replicas (default min(3, brokers)) on ENV's
+                                        brokers, in distinct racks with rack.zones; writes nothing
   kafka-gitops --version
 
 Options of scaffold:
@@ -61,7 +65,8 @@ Bootstrap Argo CD on a cluster, once: kubectl apply -k clusters/<cluster>
 Changes that would break a running cluster are refused (exit 1, nothing written),
 each unless its own flag above allows it (--force never does): a removed
 environment, another server, namespace or kafka.name, CLUSTER_ID, voter set,
-topology or node ids, fewer brokers, smaller volumes, another StorageClass or claim.
+topology or node ids, fewer brokers, smaller volumes, another StorageClass or claim,
+a running node moved to another zone (rack.zones).
 They are compared with what is committed, not only with the working tree.
 
 Exit codes: 0 success (also: nothing to do), 1 invalid config, drift (--check),
@@ -99,6 +104,20 @@ async function main(argv: string[]): Promise<number> {
     }
     const { runValidate } = await import("./validate-command.js");
     return runValidate({ dir: String(values["dir"]), ...(typeof values["config"] === "string" && { config: values["config"] }) }, terminalOutput());
+  }
+  if (command === "replication-plan") {
+    const spec = { dir: { type: "string", default: "." }, config: { type: "string" }, env: { type: "string" }, topic: { type: "string" } } as const;
+    const { values } = parseFlags(rest, { ...spec, partitions: { type: "string" }, factor: { type: "string" } });
+    if (values["help"]) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const str = (k: string) => (typeof values[k] === "string" ? { [k]: values[k] as string } : {});
+    const [{ runReplicationPlan }, { terminalOutput }] = await Promise.all([import("./replication-plan-command.js"), import("./output.js")]);
+    return runReplicationPlan(
+      { dir: String(values["dir"]), ...str("config"), ...str("env"), ...str("topic"), ...str("partitions"), ...str("factor") },
+      terminalOutput(),
+    );
   }
   if (command !== "scaffold") throw new UsageError(`unknown command "${command}"; try: kafka-gitops --help`);
 

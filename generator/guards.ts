@@ -10,7 +10,7 @@ import type { Model } from "./model/model.js";
 import { statesFromModel, type EnvironmentState, type EnvironmentStates } from "./model/state.js";
 import { readCommittedStates, insideGitRepo, removedEarlier, resolveCommit } from "./review/base-state.js";
 import { sameServer } from "./server-url.js";
-import { riskWarnings, type Warning, type WarningKind } from "./review/risks.js";
+import { riskWarnings, type RiskOptions, type Warning, type WarningKind } from "./review/risks.js";
 import { git } from "./review/sources.js";
 import { environmentStates } from "./review/state.js";
 import type { FileTree } from "./render/tree.js";
@@ -25,7 +25,7 @@ export interface GuardOptions {
   allowMove?: readonly string[];
   /** --allow-identity-change ENV: another CLUSTER_ID, voter set, topology or node ids (only for empty volumes). */
   allowIdentityChange?: readonly string[];
-  /** --allow-storage-change ENV: smaller volumes, another class or other claims (data is left behind). */
+  /** --allow-storage-change ENV: smaller volumes, another class, other claims or zones (data is left behind). */
   allowStorageChange?: readonly string[];
   /** --allow-durability-change ENV: a higher min.insync.replicas than existing topics' factor (their acks=all writes fail). */
   allowDurabilityChange?: readonly string[];
@@ -58,6 +58,7 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
   "node-ids-changed": identity,
   "brokers-decreased": { flag: "--allow-scale-down", hint: "once the brokers are drained" },
   "claims-changed": storage,
+  "zone-changed": storage,
   "storage-shrunk": storage,
   "storage-class-changed": storage,
   "workload-switch-waits": {
@@ -114,6 +115,8 @@ export interface GuardInput {
   push?: boolean;
   /** --branch NAME: the branch committed on (default: the checked-out one). */
   branch?: string;
+  /** --dir and --config as the user wrote them, for the commands in the advice. */
+  commandFlags?: RiskOptions;
 }
 
 interface Side {
@@ -174,7 +177,7 @@ export async function checkGuards(input: GuardInput, opts: GuardOptions): Promis
   const shown = new Set<string>();
   const all = await sides(input, after);
   for (const side of all) {
-    const ws = riskWarnings(side.states, after);
+    const ws = riskWarnings(side.states, after, input.commandFlags);
     for (const w of ws) {
       const key = `${w.kind}\0${w.environment}\0${w.message}`;
       if (shown.has(key)) continue;

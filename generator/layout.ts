@@ -68,6 +68,8 @@ export const labels = {
   environment: "kafka-gitops/environment",
   /** Set by the StatefulSet controller on Kubernetes >= 1.28; node.id is read from it. */
   podIndex: "apps.kubernetes.io/pod-index",
+  /** Kubernetes' well-known node label: `nodes:` pins a broker to a host by it. */
+  hostname: "kubernetes.io/hostname",
 } as const;
 
 export const annotations = {

@@ -17,7 +17,7 @@ import { toOutput, type Output, type Print } from "./output.js";
 import { planChanges, type Plan } from "./plan.js";
 import { planSummary } from "./plan-summary.js";
 import { renderTree } from "./render/render.js";
-import type { Warning } from "./review/risks.js";
+import { isNote, type Warning } from "./review/risks.js";
 import { warningLines } from "./review/scaffold-warnings.js";
 import { environmentStates } from "./review/state.js";
 import type { FileTree } from "./render/tree.js";
@@ -107,6 +107,7 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
       ...(opts.base !== undefined && { base: opts.base }),
       push: opts.push ?? false,
       ...(opts.branch !== undefined && { branch: opts.branch }),
+      commandFlags: { dir: opts.dir, ...(opts.config !== undefined && { config: opts.config }) },
     },
     {
       allowScaleDown: opts.allowScaleDown ?? false,
@@ -200,7 +201,10 @@ async function gitPreflight(dir: string, plan: Plan, present: readonly string[],
 /** Warnings per environment: the config's (environments.<env>...) and the risky changes'. */
 function warningCounts(config: readonly Problem[], risks: readonly Warning[]): Map<string, number> {
   const out = new Map<string, number>();
-  const envs = [...config.map((w) => (w.path[0] === "environments" ? String(w.path[1]) : undefined)), ...risks.map((w) => w.environment)];
+  const envs = [
+    ...config.map((w) => (w.path[0] === "environments" ? String(w.path[1]) : undefined)),
+    ...risks.filter((w) => !isNote(w)).map((w) => w.environment),
+  ];
   for (const env of envs) if (env !== undefined) out.set(env, (out.get(env) ?? 0) + 1);
   return out;
 }

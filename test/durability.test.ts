@@ -51,7 +51,8 @@ test("the replication plan gives every partition `factor` distinct brokers, roun
 // Through the real state model: the committed side parsed from rendered files, the new side from the model.
 import { refusals } from "../generator/guards.js";
 import { statesFromModel } from "../generator/model/state.js";
-import { riskWarnings } from "../generator/review/risks.js";
+import { isNote, riskWarnings } from "../generator/review/risks.js";
+import { warningLines } from "../generator/review/scaffold-warnings.js";
 import { environmentStates } from "../generator/review/state.js";
 import { renderText } from "./support/render.js";
 
@@ -62,7 +63,7 @@ test("scaling 1 -> 3 brokers (one voter kept) is refused unless --allow-durabili
   const warnings = risksOf("{brokers: 1, controllers: 1}", "{brokers: 3, controllers: 1}");
   t.deepEqual(
     warnings.map((w) => w.kind).filter((k) => k.startsWith("durability") || k === "brokers-added"),
-    ["durability-tightened"],
+    ["durability-tightened", "brokers-added"],
   );
   const refused = refusals(warnings, { allowScaleDown: false, allowRemove: [] });
   t.is(refused.length, 1);
@@ -70,9 +71,69 @@ test("scaling 1 -> 3 brokers (one voter kept) is refused unless --allow-durabili
   t.deepEqual(refusals(warnings, { allowScaleDown: false, allowRemove: [], allowDurabilityChange: ["prod"] }), []);
 });
 
-test("scaling 3 -> 4 brokers is no risk", (t) => {
+test("scaling 3 -> 4 brokers is no risk: only a note, never refused, with the commands that move partitions", (t) => {
+  const ws = risksOf("{brokers: 3}", "{brokers: 4}");
   t.deepEqual(
-    risksOf("{brokers: 3}", "{brokers: 4}").map((w) => w.kind),
-    [],
+    ws.map((w) => w.kind),
+    ["brokers-added"],
   );
+  t.true(ws.every(isNote));
+  t.deepEqual(refusals(ws, { allowScaleDown: false, allowRemove: [] }), []);
+  t.is(ws[0]!.message, "prod: 1 broker added (node 3): new brokers get no existing partitions by themselves");
+  t.true(
+    ws[0]!.advice.includes(
+      "`npx kafka-gitops replication-plan --env prod --topic <topic> --partitions <its partition count> > plan.json` then " +
+        "`kubectl -n kafka-prod exec -i kafka-0 -- sh -c 'cat > /tmp/plan.json && /opt/kafka/bin/kafka-reassign-partitions.sh --bootstrap-server kafka-bootstrap.kafka-prod.svc:9092 --reassignment-json-file /tmp/plan.json --execute' < plan.json` and " +
+        "`kubectl -n kafka-prod exec -i kafka-0 -- /opt/kafka/bin/kafka-reassign-partitions.sh --bootstrap-server kafka-bootstrap.kafka-prod.svc:9092 --reassignment-json-file /tmp/plan.json --verify`",
+    ),
+    ws[0]!.advice,
+  );
+});
+
+test("the advice passes the user's --dir and --config on, and execs into a Deployment's pod by deploy/", (t) => {
+  const before = environmentStates(renderText(cfg("{brokers: 1, workload: deployment-per-broker}")).tree);
+  const after = statesFromModel(renderText(cfg("{brokers: 3, workload: deployment-per-broker}")).model);
+  const ws = riskWarnings(before, after, { dir: "platform/kafka", config: "my config.yaml" });
+  const tightened = ws.find((w) => w.kind === "durability-tightened")!;
+  t.regex(
+    tightened.advice,
+    /`npx kafka-gitops replication-plan --dir platform\/kafka --config 'my config\.yaml' --env prod --topic __consumer_offsets --partitions 50 --factor 3 > plan\.json`/,
+  );
+  t.regex(tightened.advice, /`kubectl -n kafka-prod exec -i deploy\/kafka-0 -- sh -c /);
+});
+
+test("the scaffold prints brokers-added as a note, not as a risky change", (t) => {
+  const lines = warningLines(risksOf("{brokers: 3}", "{brokers: 4}"));
+  t.is(lines[0], "note: prod: 1 broker added (node 3): new brokers get no existing partitions by themselves");
+  t.regex(lines[1]!, /^ {2}what to do: once they are up, spread a topic over every broker: `npx kafka-gitops replication-plan --env prod /);
+  t.false(lines.some((l) => /risky change|warning:/.test(l)));
+});
+
+test("with racks the plan puts each partition's replicas in distinct racks, also with uneven racks", (t) => {
+  const racks = new Map([
+    [3, "a"],
+    [4, "b"],
+    [5, "c"],
+    [6, "a"],
+  ]);
+  const plan = JSON.parse(replicationPlan("t", 8, [3, 4, 5, 6], 3, racks));
+  for (const p of plan.partitions) t.is(new Set(p.replicas.map((id: number) => racks.get(id))).size, 3, JSON.stringify(p));
+  t.deepEqual(
+    plan.partitions.slice(0, 4).map((p: { replicas: number[] }) => p.replicas),
+    [
+      [3, 4, 5],
+      [4, 5, 6],
+      [5, 6, 4],
+      [6, 4, 5],
+    ],
+  );
+  // Leaders (first replicas) stay spread over every broker.
+  t.deepEqual([...new Set(plan.partitions.map((p: { replicas: number[] }) => p.replicas[0]))].sort(), [3, 4, 5, 6]);
+  // More replicas than racks: the rest go to brokers not used yet.
+  const two = new Map([
+    [0, "a"],
+    [1, "b"],
+    [2, "a"],
+  ]);
+  t.deepEqual(JSON.parse(replicationPlan("t", 1, [0, 1, 2], 3, two)).partitions[0].replicas, [0, 1, 2]);
 });

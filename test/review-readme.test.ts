@@ -90,7 +90,7 @@ test("Handlebars is loaded only when a template is rendered, and compiled once",
     const loaded = () => Object.keys(cache).some((k) => k.includes("/node_modules/handlebars/"));
     const { renderTemplate, templateCompilations } = await import(${JSON.stringify(join(REPO_ROOT, "dist/generator/render/template.js"))});
     const before = loaded();
-    const data = { from: "HEAD", headline: "x", warnings: [], rows: [], unchanged: null, base: false, clusters: null };
+    const data = { from: "HEAD", headline: "x", warnings: [], notes: [], rows: [], unchanged: null, base: false, clusters: null };
     renderTemplate("pr-summary", data);
     const first = templateCompilations();
     for (let i = 0; i < 100; i++) renderTemplate("pr-summary", data);

@@ -167,3 +167,29 @@ test("no change says so in one line per format", (t) => {
   );
   t.regex(formatReport(report, { format: "markdown", maxBytes: 60_000 }), /No changes: 2 sections render the same objects \(`dev`, `prod`\)\.\n$/);
 });
+
+test("brokers-added is a note: listed under notes, never counted as a warning", (t) => {
+  const sections: SectionReport[] = [
+    {
+      kind: "environment",
+      name: "prod",
+      status: "changed",
+      changes: compareObjects([statefulSet("kafka", 3)], [statefulSet("kafka", 4)]),
+      errors: [],
+    },
+  ];
+  const note: Warning = {
+    environment: "prod",
+    kind: "brokers-added",
+    path: ["environments", "prod", "brokers"],
+    message: "prod: 1 broker added (node 3): new brokers get no existing partitions by themselves",
+    advice: "once they are up, spread a topic over every broker",
+  };
+  const report = { from: "HEAD", to: "working tree", warnings: [note], sections };
+  const text = formatReport(report, { format: "text", maxBytes: 60_000 });
+  t.regex(text, /\nNOTES \(1\):\nnote: prod: 1 broker added \(node 3\).*\n {2}what to do: once they are up, spread a topic over every broker\n/);
+  t.notRegex(text, /WARNINGS|warning/);
+  const md = formatReport(report, { format: "markdown", maxBytes: 60_000 });
+  t.regex(md, /### ℹ️ 1 note\n\n- \*\*prod\*\*: 1 broker added/);
+  t.notRegex(md, /⚠️/);
+});

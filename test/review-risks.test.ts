@@ -3,7 +3,7 @@
 // and harmless changes yield none. Also the state read back from the files.
 import test from "ava";
 import { environmentStates, parseEnvironmentStates } from "../generator/review/state.js";
-import { compareVersions, riskWarnings, versionOf, type WarningKind } from "../generator/review/risks.js";
+import { compareVersions, isNote, riskWarnings, versionOf, type WarningKind } from "../generator/review/risks.js";
 import { warningLines } from "../generator/review/scaffold-warnings.js";
 import { config } from "./support/configs.js";
 import { renderText } from "./support/render.js";
@@ -24,7 +24,9 @@ test("no change and harmless changes give no warning", (t) => {
     { ...BASE, prod: "{brokers: 5, controllers: 3, storage: {size: 100Gi}, heap: 600m, config: {log.retention.ms: 1000}}", qa: "{brokers: 1}" },
     "{image: apache/kafka:4.4.0}",
   );
-  t.deepEqual(warningsFor(before, after), []);
+  // Growing brokers yields only the note that says how to move partitions onto the new ones.
+  t.deepEqual(kinds(warningsFor(before, after)), ["prod:brokers-added"]);
+  t.true(warningsFor(before, after).every(isNote));
 });
 
 const CASES: Array<[string, Record<string, string>, string, WarningKind[], RegExp]> = [

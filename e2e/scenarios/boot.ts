@@ -1,8 +1,10 @@
 // boot: every pod Ready by its own probe (the runner waited for that), the quorum has exactly the
 // expected voters and a leader, every broker is registered and unfenced, the internal topics exist
-// with the configured replication factor, and the controllers' advertised endpoints resolve.
+// with the configured replication factor, the controllers' advertised endpoints resolve, and (when pods set
+// broker.rack) every broker registered with its rack and each partition of an RF-3 topic spans distinct racks.
 import { BIN, brokers, call, lastLines, mainClassArgv, quorum, sleep } from "./kafka.js";
 import { describeTopicsCall, parseTopicDescribe } from "../kafka/tools.js";
+import { rackProblems } from "./racks.js";
 import type { Context, Outcome, Scenario } from "./types.js";
 
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -66,6 +68,8 @@ export const boot: Scenario = {
         if (g.code !== 0) problems.push(`controller endpoint host ${host} (advertised) does not resolve`);
       }
     }
+    const racks = Object.keys(env.racks).length ? await rackProblems(ctx) : undefined;
+    if (racks) problems.push(...racks.problems);
     return {
       passed: problems.length === 0,
       nodes: cluster.livePods().filter((p) => p.namespace === env.namespace).length,
@@ -74,7 +78,7 @@ export const boot: Scenario = {
       brokersRegistered: registered,
       detail: problems.length
         ? problems.join("; ")
-        : `voters ${JSON.stringify(q.voters)} leader ${q.leaderId}, brokers ${JSON.stringify(registered)}, __consumer_offsets RF ${offsetsRf}`,
+        : `voters ${JSON.stringify(q.voters)} leader ${q.leaderId}, brokers ${JSON.stringify(registered)}, __consumer_offsets RF ${offsetsRf}${racks ? `; ${racks.detail}` : ""}`,
     };
   },
 };

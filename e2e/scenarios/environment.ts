@@ -19,6 +19,8 @@ export interface EnvUnderTest {
   offsetsRf: number;
   minIsr: number;
   workload: "statefulset" | "deployment-per-broker";
+  /** broker.rack of each broker that sets it (KAFKA_BROKER_RACK), by node id; empty without rack awareness. */
+  racks: Record<number, string>;
   readme: string;
 }
 
@@ -33,6 +35,7 @@ export function describeEnv(dir: string, name: string, objects: KObject[]): EnvU
   if (!ns || !cm?.data) throw new Error(`overlays/${name}: no Namespace or Kafka ConfigMap in the rendered objects`);
   const voters = (cm.data.KAFKA_CONTROLLER_QUORUM_VOTERS ?? "").split(",").map((v) => Number(v.split("@")[0]));
   const brokers: number[] = [];
+  const racks: Record<number, string> = {};
   let image = "";
   let workload: EnvUnderTest["workload"] = "statefulset";
   for (const o of objects) {
@@ -46,6 +49,8 @@ export function describeEnv(dir: string, name: string, objects: KObject[]): EnvU
     } else if (o.kind === "Deployment") {
       workload = "deployment-per-broker";
       if (roles.includes("broker")) brokers.push(Number(envValue(c, "KAFKA_NODE_ID")));
+      const rack = envValue(c, "KAFKA_BROKER_RACK");
+      if (rack !== undefined && roles.includes("broker")) racks[Number(envValue(c, "KAFKA_NODE_ID"))] = rack;
     }
   }
   const readme = readFileSync(join(dir, "overlays", name, "README.md"), "utf8");
@@ -64,6 +69,7 @@ export function describeEnv(dir: string, name: string, objects: KObject[]): EnvU
     offsetsRf: Number(cm.data.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR ?? "1"),
     minIsr: Number(cm.data.KAFKA_MIN_INSYNC_REPLICAS ?? "1"),
     workload,
+    racks,
     readme,
   };
 }
@@ -100,6 +106,25 @@ export class ConfigCopy {
   /** `flags`: the guard flags a change needs, as an operator would pass them (e.g. --allow-workload-switch ENV). */
   async scaffold(flags: string[] = []): Promise<void> {
     await must([process.execPath, GENERATOR_CLI, "scaffold", "--dir", this.dir, "--no-commit", ...flags]);
+  }
+
+  /** `kafka-gitops replication-plan` on the copy's config, as the scaffold's advice tells a person to run it. */
+  async replicationPlan(env: string, topic: string, partitions: number, factor: number): Promise<string> {
+    return must([
+      process.execPath,
+      GENERATOR_CLI,
+      "replication-plan",
+      "--dir",
+      this.dir,
+      "--env",
+      env,
+      "--topic",
+      topic,
+      "--partitions",
+      String(partitions),
+      "--factor",
+      String(factor),
+    ]);
   }
 
   remove(): void {

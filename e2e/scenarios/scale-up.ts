@@ -1,7 +1,8 @@
 // scale-up: one broker more in the config; the new node registers, the voters do not change,
-// and a reassignment of a partition onto it completes.
-import { change } from "./changes.js";
-import { createTopic, podOfNode } from "./common.js";
+// and the reassignment `kafka-gitops replication-plan` prints for the new broker set (what the
+// scaffold's brokers-added note tells a person to run) completes, with replicas on the new node.
+import { change, configCopy } from "./changes.js";
+import { createTopic, podOfNode, replicationFactor } from "./common.js";
 import { brokers, describeTopic, lastLines, quorum, sleep } from "./kafka.js";
 import { toolArgv, FAST_CLIENT_JVM } from "../kafka/tools.js";
 import type { Context, Outcome, Scenario } from "./types.js";
@@ -10,7 +11,10 @@ export const scaleUp: Scenario = {
   name: "scale-up",
   async run(ctx: Context): Promise<Outcome> {
     const topic = "e2e-scale-up";
-    await createTopic(ctx, topic, 1);
+    // As many partitions as brokers after the change: the round-robin plan then uses every broker.
+    const partitions = ctx.env.brokers.length + 1;
+    const rf = replicationFactor(ctx);
+    await createTopic(ctx, topic, partitions, rf);
     const votersBefore = ctx.env.voters;
     const n = ctx.env.brokers.length;
     const env = await change(ctx, [[["brokers"], n + 1]]);
@@ -23,12 +27,8 @@ export const scaleUp: Scenario = {
       b = await brokers(ctx);
     }
     const q = await quorum(ctx);
-    const t = await describeTopic(ctx, topic);
-    const p0 = t.partitions[0];
-    if (!p0) return { passed: false, detail: `${topic} has no partition` };
-    // Move partition 0 onto the new broker: it replaces the last replica.
-    const target = [...p0.replicas.slice(0, -1), newId];
-    const plan = JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: target }] });
+    const plan = await configCopy(ctx).replicationPlan(ctx.env.name, topic, partitions, rf);
+    const target = (JSON.parse(plan) as { partitions: Array<{ partition: number; replicas: number[] }> }).partitions;
     const reassign = (mode: string) =>
       ctx.cluster.execClient(
         ctx.client,
@@ -51,16 +51,18 @@ export const scaleUp: Scenario = {
       if (!done) await sleep(2000);
     }
     const after = await describeTopic(ctx, topic);
-    const replicas = after.partitions[0]?.replicas ?? [];
+    const replicas = after.partitions.map((p) => p.replicas);
+    const asPlanned = target.every((p) => JSON.stringify(after.partitions.find((x) => x.partition === p.partition)?.replicas) === JSON.stringify(p.replicas));
+    const onNew = after.partitions.filter((p) => p.replicas.includes(newId)).length;
     const sameVoters = JSON.stringify(q.voters) === JSON.stringify(votersBefore);
     const registered = b.registered.filter((id) => !b.fenced.includes(id));
-    const ok = registered.includes(newId) && sameVoters && done && replicas.includes(newId);
+    const ok = registered.includes(newId) && sameVoters && done && asPlanned && onNew > 0;
     return {
       passed: ok,
       voters: q.voters,
       leader: q.leaderId,
       brokersRegistered: registered,
-      detail: `brokers ${n} -> ${n + 1}: node ${newId} ${registered.includes(newId) ? "registered, unfenced" : "NOT registered"}; voters ${sameVoters ? "unchanged" : `changed to ${JSON.stringify(q.voters)}`}; reassignment of ${topic}-0 to ${JSON.stringify(target)} ${done ? "completed" : `NOT completed (${ex.code !== 0 ? lastLines(ex.stderr || ex.stdout, 2) : lastLines(last, 2)})`}, replicas now ${JSON.stringify(replicas)}`,
+      detail: `brokers ${n} -> ${n + 1}: node ${newId} ${registered.includes(newId) ? "registered, unfenced" : "NOT registered"}; voters ${sameVoters ? "unchanged" : `changed to ${JSON.stringify(q.voters)}`}; replication-plan reassignment of ${partitions} partitions ${done ? "completed" : `NOT completed (${ex.code !== 0 ? lastLines(ex.stderr || ex.stdout, 2) : lastLines(last, 2)})`}, replicas ${asPlanned ? "as planned" : "NOT as planned"} ${JSON.stringify(replicas)}, ${onNew} on node ${newId}`,
     };
   },
 };

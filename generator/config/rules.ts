@@ -76,7 +76,33 @@ function sizingWarnings(s: NodeSizing, at: (...p: string[]) => ConfigPath, serve
   return warnings;
 }
 
-export function environmentProblems(env: Environment): Problem[] {
+/** rack pins each node to a zone, which only a workload with one object per node can do. */
+function rackProblems(env: Environment, config: Config | undefined): Problem[] {
+  if (env.rack === undefined) return [];
+  const at = (...path: string[]) => ["environments", env.name, ...path];
+  const problems: Problem[] = [];
+  if (env.workload === "statefulset")
+    problems.push({
+      path: at("rack"),
+      message:
+        "needs workload: deployment-per-broker: a StatefulSet's pods share one template, so none can be pinned to its own zone, and reading the node's zone label at start would need a ClusterRole on nodes that the AppProject does not grant; set environments." +
+        `${env.name}.workload: deployment-per-broker or remove rack`,
+    });
+  if (env.nodes !== undefined)
+    problems.push({
+      path: at("rack"),
+      message:
+        "cannot be combined with nodes: a pinned host already decides the zone, and the two could disagree; remove nodes (rack places each node in its zone) or remove rack",
+    });
+  const userRack = [
+    ...(env.config["broker.rack"] !== undefined ? [at("config", "broker.rack")] : []),
+    ...(config?.kafka.config["broker.rack"] !== undefined ? [["kafka", "config", "broker.rack"]] : []),
+  ];
+  for (const path of userRack) problems.push({ path, message: `is set per broker from environments.${env.name}.rack.zones (each broker's zone); remove it` });
+  return problems;
+}
+
+export function environmentProblems(env: Environment, config?: Config): Problem[] {
   const at = (...path: Array<string | number>) => ["environments", env.name, ...path];
   const problems: Problem[] = [];
   if (env.topology === "dedicated" && env.controllers === 1)
@@ -96,6 +122,7 @@ export function environmentProblems(env: Environment): Problem[] {
     });
   if (env.nodes !== undefined && new Set(env.nodes).size !== env.nodes.length)
     problems.push({ path: at("nodes"), message: "lists a node twice; two brokers on one node lose both on one node failure: give distinct nodes" });
+  problems.push(...rackProblems(env, config));
   if (env.namespace.length > 63) problems.push({ path: at("namespace"), message: `"${env.namespace}" is longer than 63 characters; set a shorter namespace` });
   problems.push(...sizingProblems(env, (...p) => at(...p)));
   if (env.topology === "dedicated") problems.push(...sizingProblems(env.controllerNodes, (...p) => at("controllerNodes", ...p)));
@@ -114,7 +141,7 @@ export function configWarnings(config: Config): Problem[] {
 }
 
 export function configProblems(config: Config): Problem[] {
-  const problems = [...config.environments.flatMap((env) => [...environmentProblems(env), ...replicationProblems(config, env)])];
+  const problems = [...config.environments.flatMap((env) => [...environmentProblems(env, config), ...replicationProblems(config, env)])];
   // Two environments in one namespace would render objects with the same names into one place:
   // on one API server, or in one cluster folder (one Argo CD). One problem per environment.
   const taken = new Map<string, string>();

@@ -112,6 +112,49 @@ const controllerNodesSchema = z.strictObject({
   heap: heapSchema,
 });
 
+/** A label value (Kubernetes: at most 63 characters, alphanumeric at both ends, `-_.` inside). */
+const labelValue = z
+  .string({ error: "must be a string" })
+  .max(63, { error: "must be at most 63 characters (a label value)" })
+  .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+    error: "must be a label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+  });
+
+/** A label key: an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name of at most 63. */
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const labelKey = z.string({ error: "must be a string" }).refine(
+  (key) => {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    return (prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix))) && name.length <= 63 && LABEL_NAME.test(name);
+  },
+  { error: "must be a node label key such as topology.kubernetes.io/zone (an optional DNS prefix and '/', then a name of at most 63 characters)" },
+);
+
+const rackSchema = z
+  .strictObject({
+    topologyKey: labelKey.default("topology.kubernetes.io/zone").describe("The node label whose value names a node's zone (its failure domain)."),
+    zones: z
+      .array(labelValue, { error: "must be a list of zone names, e.g. [eu-west-1a, eu-west-1b, eu-west-1c]" })
+      .min(2, { error: "must list at least 2 zones (one zone is no rack awareness)" })
+      .superRefine((zones, ctx) => {
+        const twice = zones.filter((z, i) => zones.indexOf(z) !== i);
+        if (twice.length)
+          ctx.addIssue({
+            code: "custom",
+            message: `lists ${[...new Set(twice)].join(", ")} more than once; give each zone once (node i runs in zones[i mod n])`,
+          });
+      })
+      .describe(
+        "Values of topologyKey, one per zone. Node i (in node-id order; controller-only nodes by their own index) runs in zones[i mod n] and brokers get broker.rack = their zone. On a running cluster a change that moves an existing node to another zone is refused (its volume is zonal).",
+      ),
+  })
+  .describe(
+    "Rack awareness (deployment-per-broker only): each node is pinned to one zone by a required node affinity and each broker's broker.rack is that zone, so Kafka puts a partition's replicas in different zones.",
+  );
+
 const CLUSTER_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** One environment as the user writes it; omitted derived keys are filled in by resolveConfig. */
@@ -177,6 +220,7 @@ const environmentInput = z
       .describe(
         "Pin brokers to worker nodes by their kubernetes.io/hostname: broker i runs on nodes[i] (deployment-per-broker); a StatefulSet is restricted to these nodes. One entry per broker.",
       ),
+    rack: rackSchema.optional(),
     sync: z
       .strictObject({
         automated: z.boolean().default(true).describe("Argo CD applies every commit by itself."),
@@ -277,6 +321,8 @@ export interface Environment {
   heap: string;
   spread: "required" | "preferred";
   nodes?: string[];
+  /** Zone pinning and broker.rack (deployment-per-broker). */
+  rack?: { topologyKey: string; zones: string[] };
   sync: { automated: boolean; prune: boolean; selfHeal: boolean };
   config: Record<string, string | number | boolean>;
 }
@@ -323,6 +369,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput, kafka: ConfigIn
     ...sizing,
     spread: env.spread ?? (env.brokers >= 3 ? "required" : "preferred"),
     ...(env.nodes !== undefined && { nodes: env.nodes }),
+    ...(env.rack !== undefined && { rack: env.rack }),
     sync: env.sync,
     config: env.config,
   };

@@ -130,6 +130,17 @@ export function podName(group: NodeGroup, id: number): string {
 }
 
 /**
+ * The zone a node is pinned to (rack.zones, deployment-per-broker): node i of its kind runs in zones[i mod n],
+ * brokers in node-id order and controller-only nodes by their own index, so each kind spreads evenly.
+ * Appending a zone moves no node whose index is below the old number of zones.
+ */
+export function nodeZone(env: Environment, group: NodeGroup, id: number): string | undefined {
+  if (env.rack === undefined) return undefined;
+  const index = group.kind === "controller" || env.topology !== "dedicated" ? id : id - env.controllers;
+  return env.rack.zones[index % env.rack.zones.length];
+}
+
+/**
  * Stable DNS name of a node, namespace-qualified so clients in other namespaces
  * resolve advertised listeners too. `.svc` without the cluster domain works on
  * clusters whose domain is not cluster.local.

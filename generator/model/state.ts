@@ -7,7 +7,7 @@
 import type { Workload } from "../config/schema.js";
 import { argoNames, DATA_VOLUME, dirs } from "../layout.js";
 import type { EnvironmentModel, Model, Role } from "./model.js";
-import { nodeIds, podName } from "./model.js";
+import { nodeIds, nodeZone, podName } from "./model.js";
 
 export interface Volume {
   size: string;
@@ -26,6 +26,8 @@ export interface NodeState {
   roles: Role[];
   pod: string;
   claim: string;
+  /** The zone it is pinned to (rack), as `<topologyKey>=<zone>`: its volume lives there. */
+  zone?: string;
 }
 
 export interface SyncState {
@@ -95,6 +97,9 @@ const sortedRecord = (r: Record<string, string>) =>
       .map((k) => [k, r[k]!]),
   );
 
+/** How a node's zone is written in its state: the label and its value, so a new topologyKey is a move too. */
+export const zoneText = (key: string, value: string): string => `${key}=${value}`;
+
 /** The claim a node's data lives on: `data-<pod>`, the same name under both workloads. */
 export const claimOf = (pod: string): string => `${DATA_VOLUME}-${pod}`;
 
@@ -105,7 +110,18 @@ export function imageText(ref: { name: string; tag?: string; digest?: string }):
 export function environmentStateOf(model: Model, em: EnvironmentModel): EnvironmentState {
   const { env } = em;
   const nodes = em.groups
-    .flatMap((g) => nodeIds(g).map((id) => ({ id, roles: [...g.roles].sort(), pod: podName(g, id), claim: claimOf(podName(g, id)) })))
+    .flatMap((g) =>
+      nodeIds(g).map((id): NodeState => {
+        const zone = nodeZone(env, g, id);
+        return {
+          id,
+          roles: [...g.roles].sort(),
+          pod: podName(g, id),
+          claim: claimOf(podName(g, id)),
+          ...(zone !== undefined && env.rack !== undefined && { zone: zoneText(env.rack.topologyKey, zone) }),
+        };
+      }),
+    )
     .sort((a, b) => a.id - b.id);
   const voterIds = em.groups.filter((g) => g.roles.includes("controller")).flatMap(nodeIds);
   const { automated, prune, selfHeal } = env.sync;

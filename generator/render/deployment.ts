@@ -4,7 +4,7 @@
 // share is one patch in the base/deployment-per-broker component.
 import { annotations, CONTAINER_NAME, DATA_VOLUME, dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
 import type { EnvironmentModel, Model, NodeGroup, Role } from "../model/model.js";
-import { nodeHost, nodeIds, podName } from "../model/model.js";
+import { nodeHost, nodeIds, nodeZone, podName } from "../model/model.js";
 import { yamlFile } from "./files.js";
 import { deploymentWave, MIN_READY_SECONDS, waveAnnotation } from "./rollout.js";
 import { COMPONENT } from "./kustomization.js";
@@ -88,6 +88,14 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
   const isController = group.kind === "controller";
   // nodes[] pins brokers: index i is the i-th broker-role node.
   const pinnedNode = isController ? undefined : env.nodes?.[id - (env.topology === "dedicated" ? env.controllers : 0)];
+  // A node runs on its pinned host, or in its zone (rack); validation refuses both at once.
+  const zone = nodeZone(env, group, id);
+  const pin =
+    pinnedNode !== undefined
+      ? { key: labelKeys.hostname, value: pinnedNode }
+      : zone !== undefined && env.rack !== undefined
+        ? { key: env.rack.topologyKey, value: zone }
+        : undefined;
   const storage = isController ? env.controllerNodes.storage : env.storage;
 
   const deployment = {
@@ -100,11 +108,11 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
       template: {
         metadata: { labels: podLabels },
         spec: {
-          ...(pinnedNode !== undefined && {
+          ...(pin !== undefined && {
             affinity: {
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [pinnedNode] }] }],
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: pin.key, operator: "In", values: [pin.value] }] }],
                 },
               },
             },
@@ -113,7 +121,11 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
             {
               name: CONTAINER_NAME,
               ports: containerPorts(group.roles),
-              env: nodeEnv(group.roles, { name: "KAFKA_NODE_ID", value: String(id) }, nodeHost(env, model.names, group, id)),
+              env: [
+                ...nodeEnv(group.roles, { name: "KAFKA_NODE_ID", value: String(id) }, nodeHost(env, model.names, group, id)),
+                // The image turns KAFKA_BROKER_RACK into broker.rack: replicas of a partition go to brokers of distinct racks.
+                ...(zone !== undefined && group.roles.includes("broker") ? [{ name: "KAFKA_BROKER_RACK", value: zone }] : []),
+              ],
             },
           ],
           volumes: [{ name: DATA_VOLUME, persistentVolumeClaim: { claimName: claimName(group, id) } }],

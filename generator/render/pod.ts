@@ -82,9 +82,7 @@ export function kafkaPodSpec(model: Model, o: KafkaPodOptions) {
     },
     affinity: {
       podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 100, podAffinityTerm: { labelSelector: spreadSelector, topologyKey: "kubernetes.io/hostname" } },
-        ],
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: spreadSelector, topologyKey: labelKeys.hostname } }],
       },
     },
     topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: spreadSelector }],

@@ -4,7 +4,7 @@
 import type { NodeSizing } from "../config/schema.js";
 import { argoNames, dirs, ENVIRONMENT_README, ports } from "../layout.js";
 import type { EnvironmentModel, Model, NodeGroup } from "../model/model.js";
-import { nodeHost, nodeIds, podName } from "../model/model.js";
+import { nodeHost, nodeIds, nodeZone, podName } from "../model/model.js";
 import { markdownFile } from "./files.js";
 import { renderTemplate } from "./template.js";
 import { syncPolicyText } from "../text.js";
@@ -30,6 +30,20 @@ function sizing(s: NodeSizing) {
     resources: `requests cpu ${s.resources.requests.cpu}, memory ${s.resources.requests.memory}; limits ${limits}`,
     heap: s.heap,
   };
+}
+
+/** "zone a: kafka-0, kafka-broker-3; zone b: ..." in rack.zones order, or null without rack. */
+function zonesText(em: EnvironmentModel): string | null {
+  const { rack } = em.env;
+  if (rack === undefined) return null;
+  const pods = (zone: string) =>
+    em.groups.flatMap((g) =>
+      nodeIds(g)
+        .filter((id) => nodeZone(em.env, g, id) === zone)
+        .map((id) => podName(g, id)),
+    );
+  const placed = rack.zones.map((z) => `\`${z}\`: ${pods(z).join(", ") || "no node yet"}`).join("; ");
+  return `pinned to zones by \`${rack.topologyKey}\`, broker.rack = the zone: ${placed}`;
 }
 
 /** Everything the template shows, computed here so the template only places it. */
@@ -86,6 +100,7 @@ export function readmeData(model: Model, em: EnvironmentModel) {
     controller: dedicated ? sizing(env.controllerNodes) : null,
     spread: env.spread === "required" ? "never two Kafka pods on one node" : "spread over nodes when possible",
     pinned: env.nodes !== undefined ? env.nodes.join(", ") : null,
+    zones: zonesText(em),
     settings,
     bootstrap: `${names.bootstrap}.${env.namespace}.svc:${ports.client.port}`,
     advertised: `${nodeHost(env, names, brokerGroup, brokerGroup.firstId)}:${ports.client.port}`,

@@ -89,7 +89,18 @@ export async function diffCommand(args: string[], print: (text: string) => void,
         `comparing with the tree it renders, in memory; nothing was written. Run \`${ahead.command}\` to write it.\n`,
     );
   const { runDiff } = await import("./diff.js");
-  const result = await runDiff({ dir: values.dir, base: values.base, format, maxBytes, summary: values.summary, ...(ahead && { working: ahead.tree }) }, print);
+  const result = await runDiff(
+    {
+      dir: values.dir,
+      ...(values.config !== undefined && { config: values.config }),
+      base: values.base,
+      format,
+      maxBytes,
+      summary: values.summary,
+      ...(ahead && { working: ahead.tree }),
+    },
+    print,
+  );
   return result.exitCode;
 }
 

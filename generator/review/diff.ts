@@ -23,6 +23,8 @@ export interface DiffOptions {
   base: string;
   format: ReportFormat;
   maxBytes: number;
+  /** --config as the user wrote it (for the commands in the advice). */
+  config?: string;
   /** Print the short pull-request summary instead of the rendered diff. */
   summary: boolean;
   /** The new side, when it is not the working tree as it is (see diff-command.ts: the config's tree, rendered in memory). */
@@ -160,7 +162,7 @@ export async function runDiff(opts: DiffOptions, print: Print): Promise<{ exitCo
   const parsedBefore = parseEnvironmentStates(generatedOnly(revision.files));
   const before = parsedBefore.states;
   const after = environmentStates(generatedOnly(working));
-  const warnings = riskWarnings(before, after);
+  const warnings = riskWarnings(before, after, { dir: opts.dir, ...(opts.config !== undefined && { config: opts.config }) });
 
   if (opts.summary) {
     print(formatSummary({ from: opts.base, before, after, warnings, changedPaths: changedPaths(revision.files, working) }));

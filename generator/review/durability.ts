@@ -29,7 +29,18 @@ const num = (s: Record<string, string>, key: string, fallback: number) => {
 const KAFKA_DEFAULTS = { "default.replication.factor": 1, "min.insync.replicas": 1, "offsets.topic.replication.factor": 3, "offsets.topic.num.partitions": 50 };
 const get = (s: Record<string, string>, key: keyof typeof KAFKA_DEFAULTS) => num(s, key, KAFKA_DEFAULTS[key]);
 
-export function durabilityRisks(before: ReplicationView, after: ReplicationView, bootstrap: string): DurabilityRisk[] {
+/** Where the advice's commands run: kafka-gitops from the user's shell, Kafka's tools inside a broker pod. */
+export interface CommandContext {
+  /** The --dir and --config the user passed to kafka-gitops, passed on to replication-plan ("." and none are left out). */
+  dir?: string;
+  config?: string;
+  /** `kubectl -n NS exec -i TARGET --` for a broker pod; the bootstrap address is only reachable inside the cluster. */
+  exec?: string;
+}
+
+const shellQuote = (s: string) => (/^[A-Za-z0-9_./:=@,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export function durabilityRisks(before: ReplicationView, after: ReplicationView, bootstrap: string, cmd: CommandContext = {}): DurabilityRisk[] {
   const out: DurabilityRisk[] = [];
   const b = before.settings;
   const a = after.settings;
@@ -40,9 +51,19 @@ export function durabilityRisks(before: ReplicationView, after: ReplicationView,
   const newOffsets = get(a, "offsets.topic.replication.factor");
   const partitions = get(a, "offsets.topic.num.partitions");
   const factor = Math.min(newDefault, after.brokers ?? newDefault);
-  const plan = (topic: string, count: string) =>
-    `npx kafka-gitops replication-plan --env ${after.name} --topic ${topic} --partitions ${count} --factor ${factor} > ${topic}.json && ` +
-    `kafka-reassign-partitions.sh --bootstrap-server ${bootstrap} --reassignment-json-file ${topic}.json --execute (then --verify)`;
+  const exec = cmd.exec ?? "kubectl -n <namespace> exec -i <broker pod> --";
+  const kafkaGitops =
+    "npx kafka-gitops replication-plan" +
+    (cmd.dir !== undefined && cmd.dir !== "." ? ` --dir ${shellQuote(cmd.dir)}` : "") +
+    (cmd.config !== undefined ? ` --config ${shellQuote(cmd.config)}` : "");
+  const reassign = (file: string, mode: string) =>
+    `/opt/kafka/bin/kafka-reassign-partitions.sh --bootstrap-server ${bootstrap} --reassignment-json-file ${file} ${mode}`;
+  /** The plan from the config's brokers, copied into the pod and executed there; --verify until it says completed. */
+  const plan = (topic: string, count: string, withFactor = true) =>
+    `\`${kafkaGitops} --env ${after.name} --topic ${topic} --partitions ${count}${withFactor ? ` --factor ${factor}` : ""} > plan.json\` then ` +
+    `\`${exec} sh -c 'cat > /tmp/plan.json && ${reassign("/tmp/plan.json", "--execute")}' < plan.json\` and ` +
+    `\`${exec} ${reassign("/tmp/plan.json", "--verify")}\` until every partition is completed`;
+  const describe = `\`${exec} /opt/kafka/bin/kafka-topics.sh --bootstrap-server ${bootstrap} --describe\``;
 
   const rejecting: string[] = [];
   if (minIsr > oldOffsets) rejecting.push(`__consumer_offsets (created with factor ${oldOffsets}: consumers can no longer commit offsets)`);
@@ -52,27 +73,25 @@ export function durabilityRisks(before: ReplicationView, after: ReplicationView,
       kind: "durability-tightened",
       message: `min.insync.replicas rises to ${minIsr}, above the replication factor of existing topics: ${rejecting.join("; ")}. acks=all writes to them fail with NOT_ENOUGH_REPLICAS`,
       advice:
-        `raise those topics' replication to ${factor} first (list them with kafka-topics.sh --bootstrap-server ${bootstrap} --describe, ` +
-        `then for each: ${plan("<topic>", "<partitions>")}; for the offsets topic: ${plan("__consumer_offsets", String(partitions))}), ` +
-        `or pin min.insync.replicas in the environment's config`,
+        `pin min.insync.replicas: ${get(b, "min.insync.replicas")} in environments.${after.name}.config for this change; once the new brokers run, raise those topics' replication to ${factor} (list them with ${describe}; ` +
+        `for the offsets topic: ${plan("__consumer_offsets", String(partitions))}; the same for each other topic with its name and partition count), ` +
+        `then remove the pin`,
     });
   else if (newDefault > oldDefault || newOffsets > oldOffsets)
     out.push({
       kind: "replication-raised",
       message: `replication defaults rise (default.replication.factor ${oldDefault} -> ${newDefault}, offsets topic ${oldOffsets} -> ${newOffsets}); they apply to new topics only, existing topics and __consumer_offsets keep their factor`,
-      advice: `raise existing topics' replication with a reassignment: ${plan("__consumer_offsets", String(partitions))}, and the same per topic`,
+      advice: `raise existing topics' replication with a reassignment once the new brokers run: ${plan("__consumer_offsets", String(partitions))}; the same for each other topic (list them with ${describe})`,
     });
 
   if (before.brokers !== undefined && after.brokers !== undefined && after.brokers > before.brokers) {
     const added = after.brokerIds?.slice(before.brokers) ?? [];
-    const all = after.brokerIds?.join(",") ?? "<all broker ids>";
     out.push({
       kind: "brokers-added",
       message: `${after.brokers - before.brokers} broker${after.brokers - before.brokers === 1 ? "" : "s"} added${added.length ? ` (node ${added.join(", ")})` : ""}: new brokers get no existing partitions by themselves`,
       advice:
-        `once they are up, move partitions onto them: echo '{"version":1,"topics":[{"topic":"<topic>"}]}' > topics.json && ` +
-        `kafka-reassign-partitions.sh --bootstrap-server ${bootstrap} --topics-to-move-json-file topics.json --broker-list ${all} --generate, ` +
-        `review the proposed plan, save it as plan.json and run it with --execute (then --verify)`,
+        `once they are up, spread a topic over every broker: ${plan("<topic>", "<its partition count>", false)} ` +
+        `(add --factor <its replication factor> when it is not ${Math.min(3, after.brokers)}; list topics with ${describe}). Each moved replica is copied over the network: move one topic at a time`,
     });
   }
   return out;
@@ -80,15 +99,27 @@ export function durabilityRisks(before: ReplicationView, after: ReplicationView,
 
 /**
  * A reassignment plan that gives every partition of `topic` `factor` replicas,
- * spread round-robin over `brokerIds` (partition p starts at broker p mod n), as
- * kafka-reassign-partitions.sh reads it. Deterministic: the same input gives the same plan.
+ * as kafka-reassign-partitions.sh reads it. Partition p starts at broker p mod n
+ * (leaders spread evenly) and takes the next brokers round-robin; with `racks`
+ * (broker id -> rack) it skips brokers whose rack the partition already has, so
+ * replicas land in distinct racks while there are racks left. Deterministic.
  */
-export function replicationPlan(topic: string, partitions: number, brokerIds: readonly number[], factor: number): string {
+export function replicationPlan(topic: string, partitions: number, brokerIds: readonly number[], factor: number, racks?: ReadonlyMap<number, string>): string {
   if (factor > brokerIds.length) throw new RangeError(`factor ${factor} needs at least ${factor} brokers, there are ${brokerIds.length}`);
-  const rows = Array.from({ length: partitions }, (_, p) => ({
-    topic,
-    partition: p,
-    replicas: Array.from({ length: factor }, (_, r) => brokerIds[(p + r) % brokerIds.length]!),
-  }));
+  const n = brokerIds.length;
+  const rows = Array.from({ length: partitions }, (_, p) => {
+    const order = Array.from({ length: n }, (_, i) => brokerIds[(p + i) % n]!);
+    const replicas: number[] = [];
+    const used = new Set<string>();
+    for (const id of order) {
+      const rack = racks?.get(id);
+      if (replicas.length === factor || (rack !== undefined && used.has(rack))) continue;
+      replicas.push(id);
+      if (rack !== undefined) used.add(rack);
+    }
+    // More replicas than racks: the remaining ones go to the next brokers not yet used.
+    for (const id of order) if (replicas.length < factor && !replicas.includes(id)) replicas.push(id);
+    return { topic, partition: p, replicas };
+  });
   return `${JSON.stringify({ version: 1, partitions: rows })}\n`;
 }

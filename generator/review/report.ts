@@ -13,7 +13,7 @@
 //   6. last resort: the text is cut at a line boundary.
 // Warnings and render errors are never cut before step 6.
 import type { ChangedObject, ObjectChanges, ObjectRef } from "./objects.js";
-import type { Warning, WarningKind } from "./risks.js";
+import { isNote, type Warning, type WarningKind } from "./risks.js";
 import { inlineCode, plural } from "../text.js";
 
 export interface SectionReport {
@@ -52,6 +52,8 @@ const RISK_OBJECT_KINDS: Record<WarningKind, readonly string[] | "all"> = {
   "object-names-changed": "all",
   "node-ids-changed": ["StatefulSet", "Deployment"],
   "claims-changed": ["StatefulSet", "Deployment", "PersistentVolumeClaim"],
+  "zone-changed": ["Deployment"],
+  "zone-pinned": ["Deployment"],
   "namespace-changed": "all",
   "cluster-id-changed": ["ConfigMap"],
   "topology-changed": "all",
@@ -244,7 +246,7 @@ function render(r: DiffReport, d: Dialect, cuts: Cuts): string {
   const shownDiffs = new Map<string, string>();
   for (const s of changed) {
     if (cuts.sections.has(s.name)) continue;
-    out += d.sectionStart(s, sectionWarnings(r, s).length);
+    out += d.sectionStart(s, sectionWarnings(r, s).filter((w) => !isNote(w)).length);
     if (cuts.lists.has(s.name)) out += d.collapsedList(s);
     else out += d.objectList(s);
     for (const o of s.changes.changed) {
@@ -268,11 +270,17 @@ function render(r: DiffReport, d: Dialect, cuts: Cuts): string {
 const text: Dialect = {
   title: (r) => `kafka-gitops diff: ${r.from} -> ${r.to}\n`,
   noChanges: (r) => `no changes: ${plural(r.sections.length, "section")} render the same objects (${r.sections.map((s) => s.name).join(", ") || "none"})\n`,
-  warnings(ws, errors) {
+  warnings(all, errors) {
     let out = "";
+    const ws = all.filter((w) => !isNote(w));
+    const notes = all.filter(isNote);
     if (ws.length) {
       out += `\nWARNINGS (${ws.length}):\n`;
       for (const w of ws) out += `! ${w.message}\n  what to do: ${w.advice}\n`;
+    }
+    if (notes.length) {
+      out += `\nNOTES (${notes.length}):\n`;
+      for (const w of notes) out += `note: ${w.message}\n  what to do: ${w.advice}\n`;
     }
     if (errors.length) {
       out += `\nRENDER ERRORS (${errors.length}):\n`;
@@ -322,16 +330,16 @@ const markdown: Dialect = {
   title: (r) => `## kafka-gitops: rendered changes, ${code(r.from)} → ${r.to}\n\n`,
   noChanges: (r) =>
     `No changes: ${plural(r.sections.length, "section")} render the same objects (${r.sections.map((s) => code(s.name)).join(", ") || "none"}).\n`,
-  warnings(ws, errors) {
+  warnings(all, errors) {
     let out = "";
-    if (ws.length) {
-      out += `### ⚠️ ${plural(ws.length, "warning")}\n\n`;
-      for (const w of ws) {
-        const message = w.message.startsWith(`${w.environment}: `) ? `**${w.environment}**: ${w.message.slice(w.environment.length + 2)}` : w.message;
-        out += `- ${message}.  \n  **What to do:** ${w.advice}\n`;
-      }
-      out += "\n";
-    }
+    const item = (w: Warning) => {
+      const message = w.message.startsWith(`${w.environment}: `) ? `**${w.environment}**: ${w.message.slice(w.environment.length + 2)}` : w.message;
+      return `- ${message}.  \n  **What to do:** ${w.advice}\n`;
+    };
+    const ws = all.filter((w) => !isNote(w));
+    const notes = all.filter(isNote);
+    if (ws.length) out += `### ⚠️ ${plural(ws.length, "warning")}\n\n${ws.map(item).join("")}\n`;
+    if (notes.length) out += `### ℹ️ ${plural(notes.length, "note")}\n\n${notes.map(item).join("")}\n`;
     if (errors.length) {
       out += `### ❌ ${plural(errors.length, "render error")}\n\n`;
       for (const e of errors) out += `- **${e.section}**: ${escapeHtml(e.error)}\n`;

@@ -5,7 +5,7 @@
 import type { ConfigPath } from "../errors.js";
 import type { EnvironmentStates, PartialEnvironmentState, SyncState, Volume } from "../model/state.js";
 import { isQuantity, parseQuantity } from "../quantity.js";
-import { objectNames, ports } from "../layout.js";
+import { labels, objectNames, ports } from "../layout.js";
 import { sameServer } from "../server-url.js";
 import { durabilityRisks } from "./durability.js";
 import { plural } from "../text.js";
@@ -22,6 +22,7 @@ export const WARNING_KINDS = [
   "voters-changed",
   "node-ids-changed",
   "claims-changed",
+  "zone-changed",
   "brokers-decreased",
   "durability-tightened",
   "replication-raised",
@@ -29,6 +30,7 @@ export const WARNING_KINDS = [
   "storage-shrunk",
   "storage-class-changed",
   "storage-grown-statefulset",
+  "zone-pinned",
   "workload-switched",
   "workload-switch-waits",
   "image-downgraded",
@@ -73,19 +75,29 @@ type State = PartialEnvironmentState;
 const samePlace = (b: State, a: State) =>
   b.namespace !== undefined && b.namespace === a.namespace && b.server !== undefined && a.server !== undefined && sameServer(b.server, a.server);
 
-export function riskWarnings(before: EnvironmentStates, after: EnvironmentStates): Warning[] {
+/** Kinds that are advice for a safe change, printed as notes: never refused, not counted as warnings. */
+export const NOTE_KINDS: ReadonlySet<WarningKind> = new Set(["brokers-added"]);
+export const isNote = (w: Warning): boolean => NOTE_KINDS.has(w.kind);
+
+export interface RiskOptions {
+  /** The --dir and --config the user passed, for the kafka-gitops commands in the advice. */
+  dir?: string;
+  config?: string;
+}
+
+export function riskWarnings(before: EnvironmentStates, after: EnvironmentStates, opts: RiskOptions = {}): Warning[] {
   const out: Warning[] = [];
   const removed = [...before.values()].filter((b) => !after.has(b.name));
   const added = [...after.values()].filter((a) => !before.has(a.name));
   for (const b of before.values()) {
     const a = after.get(b.name);
-    if (a) out.push(...environmentRisks(b, a));
+    if (a) out.push(...environmentRisks(b, a, opts));
   }
   // An environment that disappears while a new one takes over its namespace on the same server is a rename:
   // the running objects continue under the new name, so its identity is compared as for any change.
   for (const b of removed) {
     const heir = added.find((a) => samePlace(b, a));
-    if (heir) out.push(renamed(b, heir), ...environmentRisks(b, heir));
+    if (heir) out.push(renamed(b, heir), ...environmentRisks(b, heir, opts));
     else out.push(environmentRemoved(b, added));
   }
   const rank = (k: WarningKind) => WARNING_KINDS.indexOf(k);
@@ -128,7 +140,7 @@ function environmentRemoved(b: State, added: readonly State[]): Warning {
 
 const nodesText = (ids: readonly number[]) => `${ids.length} (node${ids.length === 1 ? "" : "s"} ${ids.join(", ")})`;
 
-function environmentRisks(b: State, a: State): Warning[] {
+function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
   const env = a.name;
   const out: Warning[] = [];
   const at = (...keys: string[]): ConfigPath => ["environments", env, ...keys];
@@ -214,6 +226,23 @@ function environmentRisks(b: State, a: State): Warning[] {
         at("storage"),
         `data volume claims change (${reclaimed.map((n) => `node ${n.id}: ${byId.get(n.id)!.claim} -> ${n.claim}`).join(", ")}): those nodes start on new, empty volumes and the old claims are left behind`,
         `Keep the claim names (data-<pod>, the same under both workloads): restore the generated files of ${env}.`,
+      );
+    // A zonal volume cannot follow its node to another zone: the pod would stay Pending next to its data.
+    const rezoned = a.nodes.filter((n) => byId.has(n.id) && n.zone !== undefined && byId.get(n.id)!.zone !== undefined && byId.get(n.id)!.zone !== n.zone);
+    if (rezoned.length)
+      warn(
+        "zone-changed",
+        at("rack", "zones"),
+        `nodes move to another zone (${rezoned.map((n) => `node ${n.id}: ${byId.get(n.id)!.zone} -> ${n.zone}`).join(", ")}): a volume is zonal, so each pod stays Pending until its claim is replaced by an empty one in the new zone`,
+        `Keep the existing order of rack.zones and the same topologyKey (node i runs in zones[i mod n]: appending a zone moves no node whose index is below the old number of zones). To move broker-only nodes anyway (never a KRaft voter: an empty metadata log is unsafe in a static quorum), merge with the flag below, then one node at a time delete its PVC and pod (\`kubectl -n ${ns} delete pvc data-<pod> --wait=false && kubectl -n ${ns} delete pod -l ${labels.nodeId}=<id>\`; Argo CD recreates the claim, empty, in the new zone) and wait until none of its partitions is under-replicated before the next.`,
+      );
+    const pinned = a.nodes.filter((n) => byId.has(n.id) && byId.get(n.id)!.zone === undefined && n.zone !== undefined);
+    if (pinned.length)
+      warn(
+        "zone-pinned",
+        at("rack"),
+        `running nodes get pinned to zones (${pinned.map((n) => `node ${n.id}: ${n.zone}`).join(", ")}): a node whose volume lives in another zone stays Pending`,
+        `Before merging, check each node's zone (\`kubectl get pv -o custom-columns=CLAIM:.spec.claimRef.name,ZONE:.spec.nodeAffinity.required.nodeSelectorTerms[*].matchExpressions[*].values\`) and order rack.zones so that node i's zone is zones[i mod n].`,
       );
   }
 
@@ -307,8 +336,12 @@ function environmentRisks(b: State, a: State): Warning[] {
     const brokerIds = a.nodes?.filter((n) => n.roles.includes("broker")).map((n) => n.id);
     const before = { name: env, settings: b.settings, ...(b.brokers !== undefined && { brokers: b.brokers }) };
     const after = { name: env, settings: a.settings, ...(a.brokers !== undefined && { brokers: a.brokers }), ...(brokerIds && { brokerIds }) };
-    // "brokers-added" is advice, not a risk: growing is the safe change; the README says how to move partitions.
-    for (const r of durabilityRisks(before, after, bootstrap)) if (r.kind !== "brokers-added") warn(r.kind, at("brokers"), r.message, r.advice);
+    // Kafka's tools run inside a broker pod: the bootstrap address resolves only in the cluster.
+    const pod = a.nodes?.find((n) => n.roles.includes("broker"))?.pod;
+    const exec = pod !== undefined ? `kubectl -n ${ns} exec -i ${a.workload === "statefulset" ? pod : `deploy/${pod}`} --` : undefined;
+    // "brokers-added" is a note (NOTE_KINDS): growing is the safe change, the note says how to move partitions.
+    for (const r of durabilityRisks(before, after, bootstrap, { ...opts, ...(exec !== undefined && { exec }) }))
+      warn(r.kind, at("brokers"), r.message, r.advice);
   }
 
   if (b.sync && a.sync) out.push(...syncRisks(env, b.sync, a.sync));

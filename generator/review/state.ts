@@ -8,6 +8,7 @@ import type { Workload } from "../config/schema.js";
 import { CONTAINER_NAME, dirs, labels as labelKeys } from "../layout.js";
 import type { Role } from "../model/model.js";
 import type { EnvironmentState, NodeState, PartialEnvironmentState, Resources, Volume } from "../model/state.js";
+import { zoneText } from "../model/state.js";
 import type { FileTree } from "../render/tree.js";
 import { parseYamlDocuments } from "../yaml-format.js";
 
@@ -430,9 +431,24 @@ function deploymentNodes(r: Reader, state: PartialEnvironmentState, kPath: strin
       r.problem(f.path, "its Deployment lacks a name, KAFKA_NODE_ID, KAFKA_PROCESS_ROLES or a data volume claim");
       return;
     }
-    nodes.push({ id, roles, pod, claim });
+    const zone = pinnedZone(deployment);
+    nodes.push({ id, roles, pod, claim, ...(zone !== undefined && { zone }) });
   }
   state.nodes = nodes.sort((a, b) => a.id - b.id);
+}
+
+/** The zone a rack-aware node is pinned to: its required node affinity on a label other than the host name. */
+function pinnedZone(deployment: Obj): string | undefined {
+  const spec = asObj(asObj(asObj(deployment["spec"])["template"])["spec"]);
+  const required = asObj(asObj(asObj(spec["affinity"])["nodeAffinity"])["requiredDuringSchedulingIgnoredDuringExecution"]);
+  for (const term of asList(required["nodeSelectorTerms"]).filter(isObj))
+    for (const e of asList(term["matchExpressions"]).filter(isObj)) {
+      const key = asString(e["key"]);
+      const values = asList(e["values"]);
+      if (key !== undefined && key !== labelKeys.hostname && e["operator"] === "In" && values.length === 1 && typeof values[0] === "string")
+        return zoneText(key, values[0]);
+    }
+  return undefined;
 }
 
 function applicationPaths(spec: Obj): string[] {

@@ -4,7 +4,7 @@
 import { renderTemplate } from "../render/template.js";
 import type { EnvironmentStates, PartialEnvironmentState, Volume } from "../model/state.js";
 import { plural, syncPolicyText } from "../text.js";
-import type { Warning } from "./risks.js";
+import { isNote, type Warning } from "./risks.js";
 
 export interface SummaryInput {
   /** Label of the old side, e.g. HEAD or origin/main. */
@@ -105,10 +105,12 @@ export function summaryData(input: SummaryInput) {
     }
   }
   const clusters = [...new Set(input.changedPaths.filter((p) => p.startsWith("clusters/")).map((p) => p.split("/").slice(0, 2).join("/")))].sort();
-  const warnings = input.warnings.map((w) => ({
+  const item = (w: Warning) => ({
     message: w.message.startsWith(`${w.environment}: `) ? `**${w.environment}**: ${w.message.slice(w.environment.length + 2)}` : w.message,
     advice: w.advice,
-  }));
+  });
+  const warnings = input.warnings.filter((w) => !isNote(w)).map(item);
+  const notes = input.warnings.filter(isNote).map(item);
   const headline =
     rows.length === 0 && clusters.length === 0
       ? "no change to any environment"
@@ -119,6 +121,7 @@ export function summaryData(input: SummaryInput) {
     from: input.from,
     headline,
     warnings,
+    notes,
     rows,
     unchanged: unchanged.length ? unchanged.map((n) => `\`${n}\``).join(", ") : null,
     base: baseChanged,
