@@ -3,16 +3,26 @@
 # startup = caught up (every partition of this node in sync), readiness = serving, liveness = alive.
 set -u
 mode=${1:?usage: probe.sh startup|readiness|liveness}
-metadata="/var/lib/kafka/data/logs/__cluster_metadata-0"
 
 # A TCP connect, without a JVM: cheap enough to run every few seconds.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 has_role() { case ",${KAFKA_PROCESS_ROLES}," in *",$1,"*) return 0 ;; esac; return 1; }
 
-# A voter whose volume has never seen a quorum form (no metadata record, no snapshot) cannot serve
-# on its own: creating the voters one at a time must not wait for it, or the first never becomes ready.
-never_formed() {
-  ! find "$metadata" -maxdepth 1 \( -name '*.log' -size +0 -o -name '*.checkpoint' \) 2>/dev/null | grep -q .
+# No quorum can exist: fewer than a majority of the voters answer on their controller port, this
+# node included. A voter then cannot serve and has nothing to catch up with, and one sync wave per
+# node must not wait for it: the first voter of a new cluster, or the first one back after every
+# node was down (a workload switch, a full outage), would otherwise never become ready.
+# The connects run side by side, each bounded: a vanished peer costs at most 2 s, within the timeout.
+no_quorum() {
+  local up=0 v hp p vs=() pids=()
+  IFS=, read -ra vs <<< "${KAFKA_CONTROLLER_QUORUM_VOTERS:-}"
+  for v in "${vs[@]}"; do
+    hp=${v#*@}
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "${hp%:*}" "${hp##*:}" 2>/dev/null &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" && up=$((up + 1)); done
+  [ $((up * 2)) -le "${#pids[@]}" ]
 }
 
 # Caught up: no partition lists this node as a replica without it being in the ISR. Partitions that
@@ -31,13 +41,13 @@ case "$mode" in
   startup)
     if has_role broker; then
       if listening 9092; then in_sync; exit; fi
-      has_role controller && never_formed && listening 9093; exit
+      has_role controller && listening 9093 && no_quorum; exit
     fi
     listening 9093 ;;
   readiness)
     if has_role broker; then
       listening 9092 && exit 0
-      has_role controller && never_formed && listening 9093; exit
+      has_role controller && listening 9093 && no_quorum; exit
     fi
     listening 9093 ;;
   liveness)
