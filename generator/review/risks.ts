@@ -311,7 +311,7 @@ function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
       "workload-switch-waits",
       at("workload"),
       `workload switches from deployment-per-broker to statefulset with ${oldDeployments} per-node Deployments: Argo CD prunes them one wave at a time in reverse order (gitops-engine mirrors the prune waves), while the StatefulSet's wave waits for all of its pods, whose volumes the not-yet-pruned Deployments still hold; the sync stops there`,
-      `Merge in a maintenance window. When Argo CD's sync of ${env} waits at the StatefulSet's wave, delete the old Deployments by hand (\`kubectl -n ${ns} delete deployment -l app.kubernetes.io/instance=${b.kafkaName ?? a.kafkaName} --cascade=foreground\`; their volumes stay and the StatefulSet's pods take them over), and the sync goes on.`,
+      `Merge in a maintenance window. When Argo CD's sync of ${env} waits at the StatefulSet's wave, delete the old Deployments by hand (\`kubectl -n ${ns} delete deployment -l ${labels.instance}=${b.kafkaName ?? a.kafkaName} --cascade=foreground\`; their volumes stay and the StatefulSet's pods take them over), and the sync goes on.`,
     );
   else if (b.workload !== undefined && a.workload !== undefined && b.workload !== a.workload)
     warn(
