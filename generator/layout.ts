@@ -29,6 +29,8 @@ export const dirs = {
   /** A Kustomize Component every overlay includes: the one place the image tag is pinned. */
   image: "base/image",
   workload: (workload: string) => `base/${workload}`,
+  /** A Kustomize Component every environment with `security` includes: the TLS volume, the certificate reloader, the scripts. */
+  security: "base/security",
   overlay: (env: string) => `overlays/${env}`,
   /** The team's own files of an environment: never written, rewritten or removed by the generator; a Kustomize Component the overlay includes when it exists. */
   local: (env: string) => `overlays/${env}/${LOCAL_DIR}`,
@@ -68,6 +70,8 @@ export const labels = {
   environment: "kafka-gitops/environment",
   /** Set by the StatefulSet controller on Kubernetes >= 1.28; node.id is read from it. */
   podIndex: "apps.kubernetes.io/pod-index",
+  /** On the mtls user Certificates: the principal a certificate stands for, so the committed users can be read back. */
+  user: "kafka-gitops/user",
   /** Kubernetes' well-known node label: `nodes:` pins a broker to a host by it. */
   hostname: "kubernetes.io/hostname",
 } as const;
@@ -97,6 +101,17 @@ export function objectNames(kafkaName: string) {
     broker: `${kafkaName}-broker`,
     controller: `${kafkaName}-controller`,
     networkPolicy: kafkaName,
+    /** security: the nodes' certificate and its Secret (every node's DNS names), the admin certificate the users Job presents. */
+    tls: `${kafkaName}-tls`,
+    adminTls: `${kafkaName}-admin-tls`,
+    /** security without a named issuer: a self-signed Issuer signs the environment's own CA, whose Issuer signs the rest. */
+    selfSignedIssuer: `${kafkaName}-selfsigned`,
+    ca: `${kafkaName}-ca`,
+    /** The scripts of base/security (users.sh, tls-reload.sh, local-client.properties). */
+    securityScripts: `${kafkaName}-security`,
+    /** The Argo CD PostSync Job that creates and updates the SCRAM users; its pods carry this app.kubernetes.io/name. */
+    usersJob: `${kafkaName}-users`,
+    userCertificate: (user: string) => `${kafkaName}-user-${user}`,
   };
 }
 
@@ -112,11 +127,26 @@ export const PROBE_MOUNT = "/opt/kafka-gitops";
 export const PROBE_SCRIPT = "probe.sh";
 
 export const ports = {
+  /** The PLAINTEXT listener: clients without security; with `security.internal: plaintext` the inter-broker listener. */
   client: { name: "client", port: 9092 },
   controller: { name: "controller", port: 9093 },
+  /** security: the clients' listener (SASL_SSL or SSL), beside 9092 so a running cluster can move its clients over. */
+  secureClient: { name: "client-tls", port: 9094 },
+  /** security with internal TLS: the inter-broker listener, mutual TLS with the nodes' certificate. */
+  internal: { name: "internal", port: 9091 },
 } as const;
 
-export const listenerNames = { client: "PLAINTEXT", controller: "CONTROLLER" } as const;
+export const listenerNames = { client: "PLAINTEXT", controller: "CONTROLLER", secureClient: "CLIENT", internal: "INTERNAL" } as const;
+
+/** security: where the pods find their certificate (a cert-manager Secret) and the scripts of base/security. */
+export const TLS_VOLUME = "tls";
+export const TLS_MOUNT = "/etc/kafka-gitops/tls";
+export const SECURITY_VOLUME = "security-scripts";
+export const SECURITY_MOUNT = "/opt/kafka-gitops-security";
+/** Each SCRAM user's Secret, mounted into the users Job at <USERS_MOUNT>/<user>/. */
+export const USERS_MOUNT = "/etc/kafka-gitops/users";
+/** The sidecar that makes a renewed certificate take effect in place. */
+export const TLS_RELOAD_CONTAINER = "tls-reload";
 
 /** Argo CD's own cluster as a destination: where the Application objects themselves live. */
 export const ARGO_IN_CLUSTER = "https://kubernetes.default.svc";

@@ -15,6 +15,8 @@ for (const f of (await readdir(FIXTURES)).sort()) configs.push([`fixture ${f}`, 
 
 const isKafkaWorkload = (o: any) => (o.kind === "StatefulSet" || o.kind === "Deployment") && o.metadata?.labels?.["app.kubernetes.io/name"] === "kafka";
 const waveOf = (o: any) => Number(o.metadata?.annotations?.[WAVE] ?? "0");
+/** Argo CD hooks (the users Job) run after the waves, in their phase; waves do not apply to them. */
+const isHookObject = (o: any) => o.metadata?.annotations?.["argocd.argoproj.io/hook"] !== undefined;
 
 /** How many of a workload's pods Kubernetes may take down at once during an update. */
 function maxDownAtOnce(o: any): number {
@@ -45,9 +47,15 @@ for (const [label, file] of configs) {
         workloads.every((w) => waveOf(w) >= 1),
         `${env.name}: workloads after their volumes and config`,
       );
+      // cert-manager's objects come first (wave -1): a pod whose certificate Secret is missing cannot start.
+      const certManager = (o: { apiVersion?: string }) => o.apiVersion === "cert-manager.io/v1";
       t.true(
-        objects.filter((o) => !isKafkaWorkload(o)).every((o) => waveOf(o) === 0),
+        objects.filter((o) => !isKafkaWorkload(o) && !certManager(o) && !isHookObject(o)).every((o) => waveOf(o) === 0),
         `${env.name}: everything else in wave 0`,
+      );
+      t.true(
+        objects.filter(certManager).every((o) => waveOf(o) === -1),
+        `${env.name}: issuers and certificates in wave -1`,
       );
       for (const w of workloads) t.true((w.spec.minReadySeconds ?? 0) >= 10, `${env.name}: ${w.metadata.name} minReadySeconds`);
       // A hashed ConfigMap replaced by a change is pruned after the roll, not before it (Argo CD would

@@ -5,6 +5,7 @@ import type { Config, Environment, Workload } from "../config/schema.js";
 import { splitImage } from "../config/schema.js";
 import { listenerNames, LOG_DIR, objectNames, ports } from "../layout.js";
 import { clusterIdFor } from "./cluster-id.js";
+import { type SecurityModel, securityModel } from "./security.js";
 
 export type Role = "broker" | "controller";
 
@@ -38,6 +39,8 @@ export interface EnvironmentModel {
   /** Effective server.properties of the environment (shared by all its nodes), before the per-role keys. */
   settings: Settings;
   image: ImageRef;
+  /** TLS, authentication and authorization (environments.<env>.security); absent: PLAINTEXT. */
+  security?: SecurityModel;
 }
 
 export interface ImageRef {
@@ -93,14 +96,17 @@ function environmentModel(config: Config, env: Environment, names: Model["names"
   const groups = nodeGroups(env, names);
   const voterGroups = groups.filter((g) => g.roles.includes("controller"));
   const voters = voterGroups.flatMap((g) => nodeIds(g).map((id) => `${id}@${nodeHost(env, names, g, id)}:${ports.controller.port}`)).join(",");
+  const security = securityModel(env, names);
   return {
     env,
     base: env.workload === "deployment-per-broker" ? "deployment-per-broker" : env.topology === "dedicated" ? "statefulset-dedicated" : "statefulset",
     clusterId: env.clusterId ?? clusterIdFor(config.kafka.name, env.name),
     groups,
     voters,
-    settings: { ...replicationDefaults(env.brokers), ...stringify(config.kafka.config), ...stringify(env.config) },
+    // Security's keys come last: they are managed (config/kafka-rules.ts refuses them in `config`).
+    settings: { ...replicationDefaults(env.brokers), ...stringify(config.kafka.config), ...stringify(env.config), ...security?.settings },
     image: splitImage(env.image),
+    ...(security !== undefined && { security }),
   };
 }
 

@@ -7,6 +7,7 @@ import { annotations, ARGO_IN_CLUSTER, argoNames, clusterFiles, dirs, labels, MA
 import type { EnvironmentModel, Model } from "../model/model.js";
 import { yamlFile } from "./files.js";
 import { KUSTOMIZATION } from "./kustomization.js";
+import { securityKinds } from "./security.js";
 import { syncPolicyText } from "../text.js";
 
 const API_VERSION = "argoproj.io/v1alpha1";
@@ -35,9 +36,20 @@ const WORKLOAD_KINDS: Record<Workload, GroupKind[]> = {
 /** The overlays' only cluster-scoped object: the environment's Namespace. */
 export const CLUSTER_KINDS: readonly GroupKind[] = [{ group: "", kind: "Namespace" }];
 
-export function namespacedKinds(workloads: readonly Workload[]): GroupKind[] {
-  const all = [...COMMON_KINDS, ...workloads.flatMap((w) => WORKLOAD_KINDS[w])];
+export function namespacedKinds(workloads: readonly Workload[], extra: readonly GroupKind[] = []): GroupKind[] {
+  const all = [...COMMON_KINDS, ...workloads.flatMap((w) => WORKLOAD_KINDS[w]), ...extra];
   return all.sort((a, b) => localeOrder(a.kind, b.kind) || localeOrder(a.group, b.group));
+}
+
+/** What `security` adds, only where an environment renders it: Certificates, Issuers (an environment's own CA) and the users Job. */
+export function securityKindsOf(model: Model): GroupKind[] {
+  const secured = model.environments.flatMap((em) => (em.security !== undefined ? [em.security] : []));
+  if (secured.length === 0) return [];
+  return [
+    securityKinds.certificate,
+    ...(secured.some((s) => s.ownCa) ? [securityKinds.issuer] : []),
+    ...(secured.some((s) => s.clients === "scram" && s.users.length > 0) ? [securityKinds.job] : []),
+  ];
 }
 
 const PLAIN_NAME = /^[A-Za-z0-9-]*$/;
@@ -165,7 +177,7 @@ function appProjects(model: Model) {
         sourceRepos: [repo.url],
         destinations,
         clusterResourceWhitelist: CLUSTER_KINDS,
-        namespaceResourceWhitelist: namespacedKinds(model.workloads),
+        namespaceResourceWhitelist: namespacedKinds(model.workloads, securityKindsOf(model)),
       },
     },
     {

@@ -10,9 +10,10 @@ import { COMPONENT, imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels } from "./pod.js";
 import { renderDeploymentBase } from "./deployment.js";
 import { renderStatefulSets } from "./statefulset.js";
+import { renderSecurityBase } from "./security.js";
 
 export function renderBase(model: Model): Array<[string, string]> {
-  const files: Array<[string, string]> = [...renderCommon(model), ...renderImageComponent(model)];
+  const files: Array<[string, string]> = [...renderCommon(model), ...renderImageComponent(model), ...renderSecurityBase(model)];
   for (const base of model.bases) {
     if (base === "deployment-per-broker") files.push(...renderDeploymentBase(model));
     else files.push(...renderWorkloadBase(base, renderStatefulSets(model, base)));
@@ -80,19 +81,12 @@ function renderCommon(model: Model): Array<[string, string]> {
     metadata: metadata(model, names.pdb),
     spec: { maxUnavailable: 1, selector: { matchLabels: clusterLabels(model) } },
   };
-  // Argo CD prunes an old hashed ConfigMap in the wave its live object is in (wave 0, before the
-  // roll starts); a pod of a later wave that restarts before its turn would then find its env
-  // ConfigMap gone and fail to start. PruneLast keeps the old one until the roll is over.
-  const generatorOptions = {
-    labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY },
-    annotations: { [annotations.argoSyncOptions]: "PruneLast=true" },
-  };
   const kustomization = {
     ...KUSTOMIZATION,
     resources: ["services.yaml", "pod-disruption-budget.yaml"],
     configMapGenerator: [
-      { name: names.config, envs: ["kafka.env"], options: generatorOptions },
-      { name: names.probes, files: [PROBE_SCRIPT], options: generatorOptions },
+      { name: names.config, envs: ["kafka.env"], options: generatorOptions(model) },
+      { name: names.probes, files: [PROBE_SCRIPT], options: generatorOptions(model) },
     ],
   };
   return [
@@ -120,6 +114,18 @@ function renderCommon(model: Model): Array<[string, string]> {
       ]),
     ],
   ];
+}
+
+/**
+ * Options of every generated ConfigMap. Argo CD prunes an old hashed ConfigMap in the wave its live
+ * object is in (wave 0, before the roll starts); a pod of a later wave that restarts before its turn
+ * would then find its ConfigMap gone and fail to start. PruneLast keeps the old one until the roll is over.
+ */
+export function generatorOptions(model: Model) {
+  return {
+    labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY },
+    annotations: { [annotations.argoSyncOptions]: "PruneLast=true" },
+  };
 }
 
 function renderWorkloadBase(base: string, workloadFiles: Array<[string, string]>): Array<[string, string]> {

@@ -5,6 +5,7 @@
 import { annotations, CONTAINER_NAME, DATA_VOLUME, dirs, labels as labelKeys, MANAGED_BY, ports } from "../layout.js";
 import type { EnvironmentModel, Model, NodeGroup, Role } from "../model/model.js";
 import { nodeHost, nodeIds, nodeZone, podName } from "../model/model.js";
+import { brokerServiceListeners, servicePorts } from "../model/security.js";
 import { yamlFile } from "./files.js";
 import { deploymentWave, MIN_READY_SECONDS, waveAnnotation } from "./rollout.js";
 import { COMPONENT } from "./kustomization.js";
@@ -120,9 +121,9 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
           containers: [
             {
               name: CONTAINER_NAME,
-              ports: containerPorts(group.roles),
+              ports: containerPorts(group.roles, em.security),
               env: [
-                ...nodeEnv(group.roles, { name: "KAFKA_NODE_ID", value: String(id) }, nodeHost(env, model.names, group, id)),
+                ...nodeEnv(group.roles, { name: "KAFKA_NODE_ID", value: String(id) }, nodeHost(env, model.names, group, id), em.security),
                 // The image turns KAFKA_BROKER_RACK into broker.rack: replicas of a partition go to brokers of distinct racks.
                 ...(zone !== undefined && group.roles.includes("broker") ? [{ name: "KAFKA_BROKER_RACK", value: zone }] : []),
               ],
@@ -142,7 +143,11 @@ function nodeObjects(model: Model, em: EnvironmentModel, group: NodeGroup, id: n
       publishNotReadyAddresses: true,
       selector: nodeSelector,
       ports: [
-        ...(group.roles.includes("broker") ? [{ name: ports.client.name, port: ports.client.port, targetPort: ports.client.name }] : []),
+        ...(group.roles.includes("broker")
+          ? em.security !== undefined
+            ? servicePorts(brokerServiceListeners(em.security))
+            : [{ name: ports.client.name, port: ports.client.port, targetPort: ports.client.name }]
+          : []),
         ...(group.roles.includes("controller") ? [{ name: ports.controller.name, port: ports.controller.port, targetPort: ports.controller.name }] : []),
       ],
     },

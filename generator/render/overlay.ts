@@ -10,6 +10,8 @@ import { imageEntry, KUSTOMIZATION } from "./kustomization.js";
 import { clusterLabels, spreadLabels } from "./pod.js";
 import { startupFailureThreshold } from "./probes.js";
 import { volumeClaimTemplate } from "./statefulset.js";
+import { securityOverlay } from "./security.js";
+import { clientServicePorts } from "../model/security.js";
 
 /** Settings the overlay must add or override on top of base/common/kafka.env. */
 export function overlaySettings(model: Model, em: EnvironmentModel): Settings {
@@ -24,21 +26,28 @@ export function overlaySettings(model: Model, em: EnvironmentModel): Settings {
  * generated objects (a resource folder's patches only reach its own files), and its
  * objects get the overlay's namespace and labels like every generated one.
  */
-export function renderOverlay(model: Model, em: EnvironmentModel, withLocal = false): Array<[string, string]> {
+export function renderOverlay(model: Model, em: EnvironmentModel, withLocal = false, removedUsers: readonly string[] = []): Array<[string, string]> {
   const { env } = em;
   const dir = dirs.overlay(env.name);
   const workload = em.base === "deployment-per-broker" ? deploymentOverlay(model, em) : statefulSetOverlay(model, em);
+  const security = securityOverlay(model, em, removedUsers);
   const kustomization = {
     ...KUSTOMIZATION,
     namespace: env.namespace,
-    resources: [...workload.resources, "namespace.yaml", "network-policy.yaml", ...workload.files.filter(([p]) => p.startsWith("brokers/")).map(([p]) => p)],
-    // The workload component patches the per-node Deployments first; the image component then pins the image it set.
-    components: [...workload.components, `../../${dirs.image}`, ...(withLocal ? [LOCAL_DIR] : [])],
+    resources: [
+      ...workload.resources,
+      "namespace.yaml",
+      "network-policy.yaml",
+      ...(security?.resources ?? []),
+      ...workload.files.filter(([p]) => p.startsWith("brokers/")).map(([p]) => p),
+    ],
+    // The workload component patches the per-node Deployments first, security adds its containers; the image component then pins the image they set.
+    components: [...workload.components, ...(security?.components ?? []), `../../${dirs.image}`, ...(withLocal ? [LOCAL_DIR] : [])],
     labels: [{ pairs: { [labelKeys.environment]: env.name }, includeSelectors: false }],
     ...(env.image !== model.config.kafka.image && { images: [imageEntry(model.image.name, em.image)] }),
     ...workload.kustomization,
     configMapGenerator: [{ name: model.names.config, behavior: "merge", envs: ["kafka.env"] }],
-    patches: workload.patches,
+    patches: [...workload.patches, ...(security?.patches ?? [])],
   };
   const namespace = {
     apiVersion: "v1",
@@ -56,12 +65,16 @@ export function renderOverlay(model: Model, em: EnvironmentModel, withLocal = fa
     [`${dir}/network-policy.yaml`, yamlFile([networkPolicy(model, em)], networkPolicyNotes(em))],
     [
       `${dir}/kafka.env`,
-      envFile({ CLUSTER_ID: em.clusterId, ...settingsToEnv(overlaySettings(model, em)) }, [
+      envFile({ CLUSTER_ID: em.clusterId, ...settingsToEnv(overlaySettings(model, em)), ...em.security?.localEnv }, [
         `server.properties of environment ${env.name} on top of base/common/kafka.env.`,
         "CLUSTER_ID and the voters are fixed for the life of the cluster: changing them on existing volumes stops every node.",
+        ...(em.security !== undefined
+          ? ["PROBE_* (not Kafka settings): the port and client config the probes and the certificate reloader use on this node."]
+          : []),
       ]),
     ],
     ...workload.files.map(([p, text]): [string, string] => [`${dir}/${p}`, text]),
+    ...(security?.files ?? []).map(([p, text]): [string, string] => [`${dir}/${p}`, text]),
   ];
 }
 
@@ -200,6 +213,8 @@ function podSettings(model: Model, em: EnvironmentModel, sizing: NodeSizing, rol
  * namespaces reach only the client port, so nothing else can talk to the controllers.
  */
 function networkPolicy(model: Model, em: EnvironmentModel) {
+  const sec = em.security;
+  const clientPorts = sec !== undefined ? clientServicePorts(sec).map((l) => l.port) : [ports.client.port];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -211,15 +226,31 @@ function networkPolicy(model: Model, em: EnvironmentModel) {
         { from: [{ podSelector: { matchLabels: clusterLabels(model) } }] },
         {
           from: em.env.clients.namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
-          ports: [{ protocol: "TCP", port: ports.client.port }],
+          ports: clientPorts.map((port) => ({ protocol: "TCP", port })),
         },
+        // The users Job talks to the brokers' inter-broker listener with the admin certificate.
+        ...(sec?.clients === "scram" && sec.users.length > 0
+          ? [
+              {
+                from: [{ podSelector: { matchLabels: { [labelKeys.name]: model.names.usersJob, [labelKeys.instance]: model.kafkaName } } }],
+                ports: [{ protocol: "TCP", port: sec.interBroker.port }],
+              },
+            ]
+          : []),
       ],
     },
   };
 }
 
 function networkPolicyNotes(em: EnvironmentModel): string[] {
-  return [`Clients in ${em.env.clients.namespaces.join(", ")} may reach port ${ports.client.port}; only Kafka's own pods reach the controller port.`];
+  const sec = em.security;
+  if (sec === undefined)
+    return [`Clients in ${em.env.clients.namespaces.join(", ")} may reach port ${ports.client.port}; only Kafka's own pods reach the controller port.`];
+  const clientPorts = clientServicePorts(sec).map((l) => l.port);
+  return [
+    `Clients in ${em.env.clients.namespaces.join(", ")} may reach port${clientPorts.length > 1 ? "s" : ""} ${clientPorts.join(" and ")}${sec.transition ? " (9092 only until the transition ends)" : ""};`,
+    `only Kafka's own pods reach the inter-broker (${sec.interBroker.port}) and controller (${sec.controller.port}) ports${sec.clients === "scram" && sec.users.length > 0 ? ", and the users Job the inter-broker one" : ""}.`,
+  ];
 }
 
 function describeSize(em: EnvironmentModel): string {

@@ -3,6 +3,7 @@
 import { CONTAINER_NAME, DATA_MOUNT, DATA_VOLUME, labels as labelKeys, listenerNames, PROBE_MOUNT, PROBE_VOLUME, ports } from "../layout.js";
 import { kafkaProbes } from "./probes.js";
 import type { Model, Role } from "../model/model.js";
+import { advertisedListeners, type Listener, nodeListeners, type SecurityModel } from "../model/security.js";
 
 export type EnvVar = { name: string; value: string } | { name: string; valueFrom: unknown };
 
@@ -20,7 +21,11 @@ export function groupLabels(model: Model, component: string): Record<string, str
   return { ...clusterLabels(model), [labelKeys.component]: component };
 }
 
-export function listenersFor(roles: readonly Role[]): string {
+export function listenersFor(roles: readonly Role[], sec?: SecurityModel): string {
+  if (sec !== undefined)
+    return nodeListeners(sec, roles)
+      .map((l) => `${l.name}://:${l.port}`)
+      .join(",");
   const out: string[] = [];
   // Empty host = every interface of the pod; the address others use is in advertised.listeners.
   if (roles.includes("broker")) out.push(`${listenerNames.client}://:${ports.client.port}`);
@@ -30,15 +35,39 @@ export function listenersFor(roles: readonly Role[]): string {
 
 export const fieldRef = (fieldPath: string) => ({ fieldRef: { fieldPath } });
 
+/** POD_NAME and POD_NAMESPACE: defined before the values that refer to them as $(POD_NAME) and $(POD_NAMESPACE). */
+export function podIdentityEnv(): EnvVar[] {
+  return [
+    { name: "POD_NAME", valueFrom: fieldRef("metadata.name") },
+    { name: "POD_NAMESPACE", valueFrom: fieldRef("metadata.namespace") },
+  ];
+}
+
 /** The env entries that make a node what it is: id, roles, listeners, advertised address. */
-export function nodeEnv(roles: readonly Role[], nodeId: EnvVar, advertisedHost: string): EnvVar[] {
-  const env: EnvVar[] = [nodeId, { name: "KAFKA_PROCESS_ROLES", value: roles.join(",") }, { name: "KAFKA_LISTENERS", value: listenersFor(roles) }];
+export function nodeEnv(roles: readonly Role[], nodeId: EnvVar, advertisedHost: string, sec?: SecurityModel): EnvVar[] {
+  return [nodeId, { name: "KAFKA_PROCESS_ROLES", value: roles.join(",") }, ...listenerEnv(roles, advertisedHost, sec)];
+}
+
+/**
+ * KAFKA_LISTENERS and KAFKA_ADVERTISED_LISTENERS. The listener names (CLIENT, INTERNAL, CONTROLLER) never
+ * contain a protocol: the image's start script demands keystore passwords as soon as an advertised
+ * listener reads `SSL://`, and a SASL_ one demands a JAAS file; protocols live in listener.security.protocol.map.
+ */
+export function listenerEnv(roles: readonly Role[], advertisedHost: string, sec?: SecurityModel): EnvVar[] {
+  const env: EnvVar[] = [{ name: "KAFKA_LISTENERS", value: listenersFor(roles, sec) }];
   // A controller-only node must not advertise anything: the image refuses to start if it does.
-  if (roles.includes("broker")) env.push({ name: "KAFKA_ADVERTISED_LISTENERS", value: `${listenerNames.client}://${advertisedHost}:${ports.client.port}` });
+  if (roles.includes("broker"))
+    env.push({
+      name: "KAFKA_ADVERTISED_LISTENERS",
+      value: sec !== undefined ? advertisedListeners(sec, advertisedHost) : `${listenerNames.client}://${advertisedHost}:${ports.client.port}`,
+    });
   return env;
 }
 
-export function containerPorts(roles: readonly Role[]) {
+const portOf = (l: Listener) => ({ name: l.portName, containerPort: l.port });
+
+export function containerPorts(roles: readonly Role[], sec?: SecurityModel) {
+  if (sec !== undefined) return nodeListeners(sec, roles).map(portOf);
   return [
     ...(roles.includes("broker") ? [{ name: ports.client.name, containerPort: ports.client.port }] : []),
     ...(roles.includes("controller") ? [{ name: ports.controller.name, containerPort: ports.controller.port }] : []),

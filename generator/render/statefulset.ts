@@ -5,7 +5,7 @@ import { DATA_VOLUME, labels as labelKeys, MANAGED_BY } from "../layout.js";
 import type { BaseVariant, Model, NodeGroup } from "../model/model.js";
 import { yamlFile } from "./files.js";
 import { MIN_READY_SECONDS, statefulSetWave, waveAnnotation } from "./rollout.js";
-import { clusterLabels, fieldRef, groupLabels, kafkaPodSpec, nodeEnv } from "./pod.js";
+import { clusterLabels, fieldRef, groupLabels, kafkaPodSpec, nodeEnv, podIdentityEnv } from "./pod.js";
 
 export function renderStatefulSets(model: Model, base: BaseVariant): Array<[string, string]> {
   // Every environment on this base has the same groups; only their sizes differ (set in the overlays).
@@ -49,8 +49,7 @@ function statefulSet(model: Model, group: NodeGroup) {
           roles: group.roles,
           env: [
             // Defined first: later values refer to them as $(POD_NAME) and $(POD_NAMESPACE).
-            { name: "POD_NAME", valueFrom: fieldRef("metadata.name") },
-            { name: "POD_NAMESPACE", valueFrom: fieldRef("metadata.namespace") },
+            ...podIdentityEnv(),
             ...nodeEnv(
               group.roles,
               // The StatefulSet controller labels each pod with its ordinal (Kubernetes >= 1.28); ordinals start at the group's first node.id.

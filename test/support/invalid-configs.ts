@@ -27,7 +27,7 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
     "misspelled environment key",
     REPO + "environments:\n  dev: {broker: 1}\n",
     [
-      'environments.dev.broker: unknown key; did you mean "brokers"? allowed here: cluster, server, namespace, brokers, controllers, topology, controllerNodes, clients, workload, image, clusterId, storage, resources, heap, spread, nodes, rack, sync, config',
+      'environments.dev.broker: unknown key; did you mean "brokers"? allowed here: cluster, server, namespace, brokers, controllers, topology, controllerNodes, clients, workload, image, clusterId, storage, resources, heap, spread, nodes, rack, security, sync, config',
     ],
   ],
   [
@@ -252,7 +252,7 @@ export const INVALID_CONFIGS: Array<[string, string, string[]]> = [
     [
       "kafka.name: must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit (it becomes a folder and a Kubernetes name)",
       "environments.dev.brokers: must be at least 1",
-      "environments.dev.typo: unknown key; allowed here: cluster, server, namespace, brokers, controllers, topology, controllerNodes, clients, workload, image, clusterId, storage, resources, heap, spread, nodes, rack, sync, config",
+      "environments.dev.typo: unknown key; allowed here: cluster, server, namespace, brokers, controllers, topology, controllerNodes, clients, workload, image, clusterId, storage, resources, heap, spread, nodes, rack, security, sync, config",
       "environments.prod.controllers: 3 controllers need at least 3 brokers (the voters are combined broker+controller nodes); raise brokers to 3 or lower controllers",
     ],
   ],

@@ -645,8 +645,9 @@ function deploymentPods(deployment: any): PodInstance[] {
   ];
 }
 
+/** Containers that run a Kafka node: the image's own command. A container of the image with a command of its own (the tls-reload sidecar) runs a script, not Kafka. */
 function kafkaContainers(workload: any): any[] {
-  return (workload?.spec?.template?.spec?.containers ?? []).filter((c: any) => isKafkaImage(c?.image));
+  return (workload?.spec?.template?.spec?.containers ?? []).filter((c: any) => isKafkaImage(c?.image) && c?.command === undefined);
 }
 
 function kafkaWorkloads(objects: any[]): any[] {

@@ -13,6 +13,7 @@
 // once per process, on first use, and cached.
 
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type ts from "typescript";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
@@ -24,8 +25,20 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
+import { Issuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer";
 
 const require = createRequire(import.meta.url);
+
+/** A model's file: by require, or, for a package that exports only to `import` (the cert-manager models), by import.meta.resolve. */
+function resolveModule(specifier: string): string {
+  try {
+    return require.resolve(specifier);
+  } catch {
+    return fileURLToPath(import.meta.resolve(specifier));
+  }
+}
 
 /** Argo CD objects are validated elsewhere; they pass through untouched. */
 const PASS_THROUGH_API_VERSION = "argoproj.io/v1alpha1";
@@ -51,6 +64,10 @@ const KINDS: ReadonlyMap<string, KindEntry> = new Map<string, KindEntry>([
   ["apps/v1/Deployment", { model: Deployment, module: "kubernetes-models/apps/v1/Deployment" }],
   ["policy/v1/PodDisruptionBudget", { model: PodDisruptionBudget, module: "kubernetes-models/policy/v1/PodDisruptionBudget" }],
   ["networking.k8s.io/v1/NetworkPolicy", { model: NetworkPolicy, module: "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" }],
+  ["batch/v1/Job", { model: Job, module: "kubernetes-models/batch/v1/Job" }],
+  // cert-manager's CRD schemas, generated into @kubernetes-models/cert-manager like the core kinds above.
+  ["cert-manager.io/v1/Certificate", { model: Certificate, module: "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate" }],
+  ["cert-manager.io/v1/Issuer", { model: Issuer, module: "@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer" }],
 ]);
 
 /** What a value at some position in an object may look like, for the unknown-field check. */
@@ -194,7 +211,7 @@ function buildShapes(): Map<string, Shape> {
   // The package's "require" export condition points at `X.js`; its types sit next to it.
   const files = new Map<string, string>();
   for (const [key, entry] of KINDS) {
-    files.set(key, require.resolve(entry.module).replace(/\.js$/, ".d.ts"));
+    files.set(key, resolveModule(entry.module).replace(/\.js$/, ".d.ts"));
   }
   const program = tsc.createProgram([...files.values()], {
     noEmit: true,

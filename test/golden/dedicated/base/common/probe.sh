@@ -3,6 +3,10 @@
 # startup = caught up (every partition of this node in sync), readiness = serving, liveness = alive.
 set -u
 mode=${1:?usage: probe.sh startup|readiness|liveness}
+# The broker listener the checks use: PLAINTEXT 9092, or with `security` the inter-broker one and the
+# pod's own certificate (PROBE_BROKER_PORT and PROBE_COMMAND_CONFIG, from the environment's kafka.env).
+broker_port=${PROBE_BROKER_PORT:-9092}
+cfg=(); [ -n "${PROBE_COMMAND_CONFIG:-}" ] && cfg=(--command-config "$PROBE_COMMAND_CONFIG")
 
 # A TCP connect, without a JVM: cheap enough to run every few seconds.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -30,7 +34,7 @@ no_quorum() {
 # and a quick-starting JVM of its own: the container's JVM options are the broker's.
 in_sync() {
   local out
-  out=$(KAFKA_HEAP_OPTS=-Xmx128m KAFKA_JVM_PERFORMANCE_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" KAFKA_OPTS= /opt/kafka/bin/kafka-topics.sh --bootstrap-server 127.0.0.1:9092 --describe --under-replicated-partitions) || return 1
+  out=$(KAFKA_HEAP_OPTS=-Xmx128m KAFKA_JVM_PERFORMANCE_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" KAFKA_OPTS= /opt/kafka/bin/kafka-topics.sh --bootstrap-server "127.0.0.1:$broker_port" "${cfg[@]}" --describe --under-replicated-partitions) || return 1
   printf '%s\n' "$out" | awk -v id="$KAFKA_NODE_ID" '
     { r = ""; i = ""; for (f = 1; f < NF; f++) { if ($f == "Replicas:") r = $(f + 1); if ($f == "Isr:") i = $(f + 1) } }
     r != "" && index("," r ",", "," id ",") && !index("," i ",", "," id ",") { behind = 1 }
@@ -40,18 +44,18 @@ in_sync() {
 case "$mode" in
   startup)
     if has_role broker; then
-      if listening 9092; then in_sync; exit; fi
+      if listening "$broker_port"; then in_sync; exit; fi
       has_role controller && listening 9093 && no_quorum; exit
     fi
     listening 9093 ;;
   readiness)
     if has_role broker; then
-      listening 9092 && exit 0
+      listening "$broker_port" && exit 0
       has_role controller && listening 9093 && no_quorum; exit
     fi
     listening 9093 ;;
   liveness)
     # Alive, not serving: a node that waits for the quorum or recovers logs must not be killed.
-    if has_role controller; then listening 9093; else listening 9092; fi ;;
+    if has_role controller; then listening 9093; else listening "$broker_port"; fi ;;
   *) echo "unknown probe $mode" >&2; exit 2 ;;
 esac
