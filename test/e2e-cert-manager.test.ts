@@ -327,3 +327,60 @@ test("secret volumes: a missing Secret or key keeps the pod waiting unless optio
     ],
   );
 });
+
+// ---- through Argo CD's sync (objects only: no pod is created, so no network is touched) --------
+
+test("sync: a wave waits for its Certificate; the issued Secret is never pruned; deleting the Certificate leaves it", async (t) => {
+  const { Cluster } = await import("../e2e/runner/cluster.js");
+  const c = new Cluster({ imageRoot: await tempDir(t, "kgo-img") });
+  const wave = (o: KObject, w: number): KObject => ({ ...o, metadata: { ...o.metadata, annotations: { "argocd.argoproj.io/sync-wave": String(w) } } });
+  const after: KObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "after", namespace: "kafka" }, data: {} };
+  const tree = [
+    wave(issuer("self", { selfSigned: {} }), 0),
+    wave(certificate("broker", { commonName: "broker", issuerRef: { name: "self" } }), 0),
+    wave(certificate("internal", { commonName: "internal", issuerRef: { kind: "ClusterIssuer", name: "internal-ca" } }), 1),
+    wave(after, 2),
+  ];
+  // The ClusterIssuer the team already runs: the wave-1 Certificate can only become Ready with it.
+  await c.certManager.provideClusterIssuer("internal-ca");
+  await c.apply(tree, { healthTimeoutMs: 60_000 });
+  await c.certManager.settled();
+  t.true(c.objects.has("Secret/kafka/broker-tls"));
+  t.true(c.objects.has("Secret/kafka/internal-tls"));
+  t.true(c.objects.has("ConfigMap/kafka/after"));
+  t.is(c.health(c.objects.get("Certificate/kafka/internal") as KObject), "Healthy");
+  // Re-applying keeps the status (and issues nothing new: the spec is the same).
+  const serial = (await certInfo(secretData(c.objects, "kafka", "broker-tls")["tls.crt"] as string)).serial;
+  await c.apply(tree, { healthTimeoutMs: 60_000 });
+  t.is((await certInfo(secretData(c.objects, "kafka", "broker-tls")["tls.crt"] as string)).serial, serial);
+  // The next commit drops the Certificates: they are pruned, their Secrets are not in Git and stay.
+  await c.apply([wave(after, 2)], { healthTimeoutMs: 60_000 });
+  t.false(c.objects.has("Certificate/kafka/broker"));
+  t.true(c.objects.has("Secret/kafka/broker-tls"));
+  t.true(c.objects.has("ClusterIssuer//internal-ca"), "a harness-provided issuer is not in Git and not pruned");
+  t.deepEqual(c.errors, []);
+});
+
+test("sync: a ConfigMap hook with HookSucceeded is gone after its phase; hooks are not pruned; hand-made Secrets", async (t) => {
+  const { Cluster } = await import("../e2e/runner/cluster.js");
+  const c = new Cluster({ imageRoot: await tempDir(t, "kgo-img") });
+  const hook: KObject = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "marker", namespace: "kafka", annotations: { "argocd.argoproj.io/hook": "PreSync", "argocd.argoproj.io/hook-delete-policy": "HookSucceeded" } },
+    data: {},
+  };
+  const kept: KObject = { ...hook, metadata: { ...hook.metadata, name: "kept", annotations: { "argocd.argoproj.io/hook": "PostSync" } } };
+  await c.apply([hook, kept], { healthTimeoutMs: 10_000 });
+  t.false(c.objects.has("ConfigMap/kafka/marker"));
+  t.true(c.objects.has("ConfigMap/kafka/kept"));
+  await c.apply([], { healthTimeoutMs: 10_000 });
+  t.true(c.objects.has("ConfigMap/kafka/kept"), "hooks are not part of pruning");
+  c.createSecret("kafka", "users", { alice: "s3cret" });
+  t.throws(() => c.createSecret("kafka", "users", {}), { message: /already exists/ });
+  c.updateSecret("kafka", "users", { alice: "n3w", bob: Buffer.from([0, 1]) });
+  const s = c.objects.get("Secret/kafka/users") as KObject;
+  t.is(s.type, "Opaque");
+  t.is(Buffer.from(s.data?.alice ?? "", "base64").toString(), "n3w");
+  t.throws(() => c.updateSecret("kafka", "nobody", {}), { message: /not found/ });
+});

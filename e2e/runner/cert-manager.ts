@@ -160,11 +160,12 @@ export async function signCertificate(req: SignRequest): Promise<string> {
     serial[0] = (serial[0] as number) & 0x7f;
     // openssl 3.0's x509 command counts validity in days: a duration under a day becomes one day.
     const days = String(Math.max(1, Math.ceil((req.durationSeconds ?? DEFAULT_DURATION) / 86400)));
-    const signer = req.issuer
-      ? (writeFileSync(join(dir, "ca.crt"), req.issuer.certPem),
-        writeFileSync(join(dir, "ca.key"), req.issuer.keyPem, { mode: 0o600 }),
-        ["-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key")])
-      : ["-signkey", join(dir, "key.pem")];
+    let signer = ["-signkey", join(dir, "key.pem")];
+    if (req.issuer) {
+      writeFileSync(join(dir, "ca.crt"), req.issuer.certPem);
+      writeFileSync(join(dir, "ca.key"), req.issuer.keyPem, { mode: 0o600 });
+      signer = ["-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key")];
+    }
     const args = ["-days", days, "-set_serial", `0x${serial.toString("hex")}`, "-extfile", join(dir, "ext.cnf"), "-extensions", "v3"];
     await must(["openssl", "x509", "-req", "-in", join(dir, "req.csr"), ...signer, ...args, "-out", join(dir, "crt.pem")]);
     return must(["openssl", "x509", "-in", join(dir, "crt.pem")]);

@@ -401,10 +401,12 @@ export class Cluster {
     const k = key(o);
     const live = this.objects.get(k);
     if (!live) throw new Error(`hook ${o.kind}/${o.metadata.name} (${phase}) was deleted while it ran`);
-    if (o.kind !== "Job" && o.kind !== "Pod") return this.healthy(live);
-    // A Job hook is done when Complete or Failed; a Pod hook when its pod Succeeded or Failed.
+    // A Job hook is done when Complete or Failed, a Pod hook when its pod Succeeded or Failed, any other once healthy.
     const pod = o.kind === "Pod" ? this.workloadHost.podsOf("Pod", o.metadata.namespace ?? "", o.metadata.name)[0] : undefined;
-    const h: Health = o.kind === "Job" ? jobHealth(live) : pod?.phase === "Succeeded" ? "Healthy" : pod?.phase === "Failed" ? "Degraded" : "Progressing";
+    let h: Health;
+    if (o.kind === "Job") h = jobHealth(live);
+    else if (o.kind === "Pod") h = pod?.phase === "Succeeded" ? "Healthy" : pod?.phase === "Failed" ? "Degraded" : "Progressing";
+    else h = this.health(live);
     const policies = hookDeletePolicies(o);
     if (h === "Progressing") return false;
     if (h === "Healthy") {
