@@ -367,7 +367,11 @@ test("sync: a ConfigMap hook with HookSucceeded is gone after its phase; hooks a
   const hook: KObject = {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: "marker", namespace: "kafka", annotations: { "argocd.argoproj.io/hook": "PreSync", "argocd.argoproj.io/hook-delete-policy": "HookSucceeded" } },
+    metadata: {
+      name: "marker",
+      namespace: "kafka",
+      annotations: { "argocd.argoproj.io/hook": "PreSync", "argocd.argoproj.io/hook-delete-policy": "HookSucceeded" },
+    },
     data: {},
   };
   const kept: KObject = { ...hook, metadata: { ...hook.metadata, name: "kept", annotations: { "argocd.argoproj.io/hook": "PostSync" } } };
