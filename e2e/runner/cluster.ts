@@ -233,10 +233,14 @@ export class Cluster {
   endpoints(svc: KObject): Pod[] {
     if (!svc.spec?.selector) return [];
     const pnr = svc.spec.publishNotReadyAddresses === true;
-    return this.livePods()
-      .filter((p) => p.namespace === svc.metadata.namespace && p.slot && matches(svc.spec.selector, p.labels))
-      .filter((p) => (pnr ? true : p.ready))
-      .sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name));
+    return (
+      this.livePods()
+        // A pod whose containers all ended (Succeeded/Failed) is never an endpoint, not even with publishNotReadyAddresses.
+        .filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed")
+        .filter((p) => p.namespace === svc.metadata.namespace && p.slot && matches(svc.spec.selector, p.labels))
+        .filter((p) => (pnr ? true : p.ready))
+        .sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name))
+    );
   }
 
   /**
@@ -520,6 +524,9 @@ export class Cluster {
       "every workload healthy",
       () => {
         if (this.errors.length) throw new Error(this.errors.join("; "));
+        // A failed Job or Pod never becomes healthy: say so instead of waiting out the timeout.
+        const bad = [...this.objects.values()].find((o) => this.health(o) === "Degraded");
+        if (bad) throw new Error(`${bad.kind}/${bad.metadata.namespace}/${bad.metadata.name} is Degraded`);
         return [...this.objects.values()].every((o) => this.healthy(o));
       },
       timeoutMs,
@@ -588,7 +595,7 @@ export class Cluster {
   podFor(target: string, ns: string): Pod {
     const [kind, name] = target.includes("/") ? target.split("/") : ["pod", target];
     if (kind === "pod" || kind === "po") return this.pod(name as string, ns);
-    const k = kind?.startsWith("deploy") ? "Deployment" : "StatefulSet";
+    const k = kind?.startsWith("deploy") ? "Deployment" : kind?.startsWith("job") ? "Job" : "StatefulSet";
     const p = this.livePods()
       .filter((x) => x.owner.kind === k && x.owner.name === name && x.namespace === ns && x.phase === "Running")
       .sort((a, b) => a.name.localeCompare(b.name))[0];

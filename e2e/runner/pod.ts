@@ -640,6 +640,8 @@ export class Pod {
   private finish(phase: "Succeeded" | "Failed", detail: string): void {
     this.phase = phase;
     this.finishedAt = Date.now();
+    // The kubelet unmounts a terminated pod's volumes: a ReadWriteOnce claim is free for the next pod.
+    this.host.releaseClaims(this);
     this.host.log(`${this.namespace}/${this.name}: ${phase}${detail ? ` (${detail})` : ""}`);
     this.host.changed();
   }
