@@ -311,16 +311,25 @@ export class CertManager {
         this.setReady(cert, false, "IssuerNotReady", st.why);
         continue;
       }
-      const from = this.fingerprint(cert, st.issuer, st.ca);
+      const from = this.fingerprint(cert);
       const secret = this.host.get("Secret", cert.metadata.namespace as string, cert.spec.secretName);
       if (secret && this.issuedFrom.get(k) === from && readyCondition(cert)?.status === "True") continue;
-      if (this.failedFrom.get(k) === from) continue;
+      if (this.failedFrom.get(k) === this.failureKey(cert, st.issuer, st.ca)) continue;
       if (!secret) this.setReady(cert, false, "DoesNotExist", "Issuing certificate as Secret does not exist");
       void this.issueTracked(cert, false);
     }
   }
 
-  private fingerprint(cert: KObject, issuer: KObject, ca?: KObject): string {
+  /**
+   * What decides a re-issue: the Certificate's spec (issuerRef included). A CA that changes does not
+   * re-issue its leaves (cert-manager does not either: their ca.crt stays the old one until renewal).
+   */
+  private fingerprint(cert: KObject): string {
+    return JSON.stringify(cert.spec);
+  }
+
+  /** A failed issuance is retried once the spec, the issuer or its CA changed. */
+  private failureKey(cert: KObject, issuer: KObject, ca?: KObject): string {
     return JSON.stringify([cert.spec, issuer.kind, issuer.metadata.name, issuer.spec, ca?.data?.["tls.crt"]]);
   }
 
@@ -333,7 +342,7 @@ export class CertManager {
         this.host.log(`ERROR ${msg}`);
         this.setReady(cert, false, "Failed", e.message);
         const st = this.issuerOf(cert);
-        if (st.ready) this.failedFrom.set(k, this.fingerprint(cert, st.issuer, st.ca));
+        if (st.ready) this.failedFrom.set(k, this.failureKey(cert, st.issuer, st.ca));
         throw e;
       })
       .finally(() => this.inFlight.delete(k));
@@ -420,7 +429,7 @@ export class CertManager {
     // Default renewBefore: a third of the duration (cert-manager renews at two thirds of the lifetime).
     const renewBefore = parseDuration(spec.renewBefore, duration / 3);
     const renewalTime = new Date(Date.parse(info.notAfter) - renewBefore * 1000).toISOString().replace(/\.\d+Z$/, "Z");
-    this.issuedFrom.set(`${ns}/${cert.metadata.name}`, this.fingerprint(cert, st.issuer, st.ca));
+    this.issuedFrom.set(`${ns}/${cert.metadata.name}`, this.fingerprint(cert));
     this.setReady(cert, true, "Ready", "Certificate is up to date and has not expired", {
       notBefore: info.notBefore,
       notAfter: info.notAfter,

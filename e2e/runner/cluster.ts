@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { hookDeletePolicies, isHook, type Phase, pruneWaves, syncOption, syncSteps } from "./argo.js";
 import { CertManager, certManagerHealth, isCertManagerKind } from "./cert-manager.js";
 import type { EnvSources } from "./env.js";
-import { type Health, jobHealth, lastJobPod, podHealth, reconcileJob, validateJob } from "./jobs.js";
+import { type Health, jobHealth, podHealth, reconcileJob, validateJob } from "./jobs.js";
 import { scaled } from "./knobs.js";
 import { key, matches, type KObject } from "./objects.js";
 import { INIT_SCRIPT, loadImage, Pod, type Image, type PodHost, type PodInit } from "./pod.js";
@@ -54,6 +54,8 @@ export class Cluster {
   private uidCounter = 0;
   /** Bare Pod objects whose pod was started (a bare pod is never re-created by anyone). */
   private startedPods = new Set<string>();
+  /** The last pod each owner (`Kind/ns/name`) created, kept after deletion: a failed hook quotes its log. */
+  private lastPodOf = new Map<string, Pod>();
 
   constructor(readonly opts: ClusterOptions) {
     this.image = loadImage(opts.imageRoot);
@@ -212,6 +214,7 @@ export class Cluster {
   createPod(init: PodInit): Pod {
     const pod = new Pod(this.podHost, init);
     this.podList.push(pod);
+    this.lastPodOf.set(`${init.owner.kind}/${init.namespace}/${init.owner.name}`, pod);
     this.log(`${init.namespace}/${init.name}: created by ${init.owner.kind}/${init.owner.name}`);
     pod.run().catch((e: Error) => this.fail(`pod ${init.name}: ${e.message}`));
     return pod;
@@ -418,8 +421,7 @@ export class Cluster {
       if (policies.includes("HookSucceeded")) this.deleteObject(k);
       return true;
     }
-    const pods = this.podList.filter((p) => p.owner.kind === o.kind && p.owner.name === o.metadata.name && p.namespace === o.metadata.namespace);
-    const last = lastJobPod(pods);
+    const last = this.lastPodOf.get(k);
     const cond = (live.status?.conditions ?? []).find((c: { type: string; status: string }) => c.type === "Failed" && c.status === "True");
     const why = cond ? `${cond.reason}: ${cond.message}` : `pod ${last?.phase ?? "gone"}`;
     const logs = last ? this.logs(last, 40) : "";

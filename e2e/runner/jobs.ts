@@ -68,11 +68,6 @@ export function podHealth(pod: Pod | undefined): Health {
   return "Progressing";
 }
 
-/** The last pod a Job created (its logs explain a failure). */
-export function lastJobPod(pods: Pod[]): Pod | undefined {
-  return [...pods].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name)).at(-1);
-}
-
 // Per-Job controller bookkeeping that is not part of the status (keyed by uid, which a re-created Job changes).
 const attempts = new Map<string, number>();
 
