@@ -388,3 +388,18 @@ test("sync: a ConfigMap hook with HookSucceeded is gone after its phase; hooks a
   t.is(Buffer.from(s.data?.alice ?? "", "base64").toString(), "n3w");
   t.throws(() => c.updateSecret("kafka", "nobody", {}), { message: /not found/ });
 });
+
+test("sync: a Certificate that cannot be issued fails the sync with cert-manager's reason", async (t) => {
+  const { Cluster } = await import("../e2e/runner/cluster.js");
+  const c = new Cluster({ imageRoot: await tempDir(t, "kgo-img") });
+  const bad = certificate("bad", { commonName: "bad", privateKey: { algorithm: "ECDSA", size: 123 }, issuerRef: { name: "self" } });
+  const next: KObject = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "next", namespace: "kafka", annotations: { "argocd.argoproj.io/sync-wave": "1" } },
+  };
+  await t.throwsAsync(c.apply([issuer("self", { selfSigned: {} }), bad, next], { healthTimeoutMs: 30_000 }), {
+    message: /Certificate\/bad not Ready: ECDSA key size 123 is invalid/,
+  });
+  t.false(c.objects.has("ConfigMap/kafka/next"));
+});

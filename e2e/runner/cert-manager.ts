@@ -241,6 +241,12 @@ export function certManagerHealth(o: KObject): Health {
   return readyCondition(o)?.status === "True" ? "Healthy" : "Progressing";
 }
 
+/** The message of a failed issuance (Ready=False, reason Failed), else undefined. */
+export function issuanceFailed(o: KObject | undefined): string | undefined {
+  const c = readyCondition(o);
+  return c?.status === "False" && c.reason === "Failed" ? c.message : undefined;
+}
+
 export const isCertManagerKind = (o: KObject) =>
   o.apiVersion.startsWith(`${GROUP}/`) && (o.kind === "Certificate" || o.kind === "Issuer" || o.kind === "ClusterIssuer");
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hookDeletePolicies, isHook, type Phase, pruneWaves, syncOption, syncSteps } from "./argo.js";
-import { CertManager, certManagerHealth, isCertManagerKind } from "./cert-manager.js";
+import { CertManager, certManagerHealth, isCertManagerKind, issuanceFailed } from "./cert-manager.js";
 import type { EnvSources } from "./env.js";
 import { type Health, jobHealth, podHealth, reconcileJob, validateJob } from "./jobs.js";
 import { scaled } from "./knobs.js";
@@ -107,7 +107,6 @@ export class Cluster {
         if (o.kind === "Pod") this.startBarePod(o);
       }
       this.certManager.reconcile();
-      for (const e of this.certManager.errors) this.fail(`cert-manager: ${e}`);
       this.collectOrphans();
     } catch (e) {
       this.fail(`controller: ${(e as Error).message}`);
@@ -489,6 +488,9 @@ export class Cluster {
             // A Degraded resource (a failed Job or Pod) fails the sync, as gitops-engine marks its task failed.
             const bad = plain.find((o) => this.health(o) === "Degraded");
             if (bad) throw new Error(`${bad.kind}/${bad.metadata.name} is Degraded: the sync failed`);
+            // cert-manager would retry a failed issuance after an hour; Argo CD would wait: say why now instead.
+            const failed = plain.find((o) => isCertManagerKind(o) && issuanceFailed(this.objects.get(key(o))));
+            if (failed) throw new Error(`${failed.kind}/${failed.metadata.name} not Ready: ${issuanceFailed(this.objects.get(key(failed)))}`);
             return (
               done.size === hooks.length &&
               plain.every((o) => this.healthy(o)) &&
