@@ -595,6 +595,18 @@ export class Cluster {
     return p;
   }
 
+  /** A Job's pods, finished ones included, oldest first (`kubectl get pods -l job-name=NAME`); their logs stay readable. */
+  jobPods(namespace: string, job: string): Pod[] {
+    return this.livePods()
+      .filter((p) => p.owner.kind === "Job" && p.owner.name === job && p.namespace === namespace)
+      .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  }
+
+  /** The last pod an owner (`Job`, `Pod`, `StatefulSet`, `Deployment`) created, even once deleted (a hook deleted by its policy). */
+  lastPod(kind: string, namespace: string, name: string): Pod | undefined {
+    return this.lastPodOf.get(`${kind}/${namespace}/${name}`);
+  }
+
   /** The pod `kubectl exec deploy/NAME` or `sts/NAME` picks (the first Running pod of the workload). */
   podFor(target: string, ns: string): Pod {
     const [kind, name] = target.includes("/") ? target.split("/") : ["pod", target];
