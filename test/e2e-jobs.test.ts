@@ -2,10 +2,13 @@
 // differently from Kubernetes (another back-off, another failure count, another delete policy)
 // would let a scenario pass or fail for reasons no cluster has.
 import test from "ava";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { hookDeletePolicies, phases, syncSteps } from "../e2e/runner/argo.js";
 import { type JobHost, jobBackoffSeconds, jobHealth, jobPodName, podHealth, reconcileJob, validateJob } from "../e2e/runner/jobs.js";
 import type { KObject } from "../e2e/runner/objects.js";
 import type { Pod, PodInit } from "../e2e/runner/pod.js";
+import { tempDir } from "./support/temp.js";
 
 const job = (spec: Record<string, unknown> = {}, annotations: Record<string, string> = {}): KObject => ({
   apiVersion: "batch/v1",
@@ -154,4 +157,107 @@ test("Complete when a pod succeeds; OnFailure counts container restarts; activeD
   reconcileJob(d, deadline.h, 30_000);
   t.like(d.status.conditions.at(-1), { type: "Failed", reason: "DeadlineExceeded" });
   t.true(deadline.pods[0]?.terminating);
+});
+
+// ---- Argo CD hooks through Cluster.apply, with stand-in pods (no sandbox, no network) ------------
+
+/**
+ * A Cluster whose pods are stand-ins: a container whose command mentions `exit 1` fails, any other
+ * succeeds; each writes a log file. The controllers and the sync are the real ones.
+ */
+async function standInCluster(t: import("ava").ExecutionContext) {
+  const { Cluster } = await import("../e2e/runner/cluster.js");
+  const dir = await tempDir(t, "kgo-jobs");
+  const c = new Cluster({ imageRoot: dir });
+  let n = 0;
+  c.createPod = (init: PodInit) => {
+    const logFile = join(dir, `${init.name}-${++n}.log`);
+    const cmd = JSON.stringify(init.spec.containers?.[0]?.command ?? []);
+    writeFileSync(logFile, `${Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join("\n")}\nran ${init.name}\n`);
+    const pod = {
+      ...init,
+      createdAt: Date.now() + n,
+      phase: "Running" as Pod["phase"],
+      terminating: false,
+      ready: true,
+      containers: [{ restartCount: 0, logFile, signal: () => undefined }],
+      finishedAt: undefined as number | undefined,
+      delete: async () => {
+        pod.terminating = true;
+        pod.phase = "Gone";
+      },
+      available: () => true,
+      refreshProjected: () => [],
+    };
+    // The container "runs" until the next controller pass.
+    setImmediate(() => {
+      if (pod.phase !== "Running") return;
+      pod.phase = cmd.includes("exit 1") ? "Failed" : "Succeeded";
+      pod.finishedAt = Date.now();
+    });
+    c.podList.push(pod as unknown as Pod);
+    return pod as unknown as Pod;
+  };
+  // What up() would start: the controllers' loop (here without the network).
+  const ticker = setInterval(() => (c as unknown as { tick(): void }).tick(), 20);
+  t.teardown(() => clearInterval(ticker));
+  return c;
+}
+
+const hookJob = (name: string, hook: string, command: string[], extra: Record<string, string> = {}, spec: Record<string, unknown> = {}): KObject => ({
+  apiVersion: "batch/v1",
+  kind: "Job",
+  metadata: { name, namespace: "kafka", annotations: { ...(hook ? { "argocd.argoproj.io/hook": hook } : {}), ...extra } },
+  spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "x", command }] } }, ...spec },
+});
+
+const cm = (name: string): KObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "kafka" }, data: {} });
+
+test("sync: a PreSync Job hook runs before the Sync objects; BeforeHookCreation replaces it on the next sync; never pruned", async (t) => {
+  const c = await standInCluster(t);
+  const pre = hookJob("migrate", "PreSync", ["bash", "-c", "exit 0"]);
+  await c.apply([pre, cm("config")], { healthTimeoutMs: 20_000 });
+  t.true(c.objects.has("ConfigMap/kafka/config"));
+  const first = c.objects.get("Job/kafka/migrate");
+  t.is(first && jobHealth(first), "Healthy");
+  const firstPod = c.jobPods("kafka", "migrate")[0];
+  t.truthy(firstPod);
+  t.like(firstPod?.labels, { "job-name": "migrate", "batch.kubernetes.io/job-name": "migrate" });
+  await c.apply([pre, cm("config")], { healthTimeoutMs: 20_000 });
+  const second = c.objects.get("Job/kafka/migrate");
+  t.not(second?.metadata.uid, first?.metadata.uid, "the previous hook object was deleted and a new one created");
+  t.is(c.jobPods("kafka", "migrate").length, 1);
+  t.not(c.jobPods("kafka", "migrate")[0]?.name, firstPod?.name);
+  await c.apply([cm("config")], { healthTimeoutMs: 20_000 });
+  t.true(c.objects.has("Job/kafka/migrate"), "hooks are not pruned");
+});
+
+test("sync: a failed hook fails the sync naming the Job with its last pod's last 40 log lines; HookFailed deletes it", async (t) => {
+  const c = await standInCluster(t);
+  const bad = hookJob("check", "PreSync", ["bash", "-c", "exit 1"], { "argocd.argoproj.io/hook-delete-policy": "HookFailed" });
+  const err = await t.throwsAsync(c.apply([bad, cm("config")], { healthTimeoutMs: 20_000 }));
+  t.regex(err?.message ?? "", /^hook Job\/check \(PreSync\) failed: BackoffLimitExceeded: .*; last 40 log lines of pod check-[a-z0-9]{5}:\n/);
+  // 51 lines written: the last 40 start at line 12.
+  t.regex(err?.message ?? "", /:\nline 12\n/);
+  t.notRegex(err?.message ?? "", /\nline 11\n/);
+  t.regex(err?.message ?? "", /ran check-[a-z0-9]{5}/);
+  t.false(c.objects.has("ConfigMap/kafka/config"), "the Sync phase never ran");
+  t.false(c.objects.has("Job/kafka/check"));
+  t.truthy(c.lastPod("Job", "kafka", "check"));
+});
+
+test("sync: a PostSync hook with HookSucceeded is waited on and deleted; a plain Job is tracked, Degraded when failed, its template immutable", async (t) => {
+  const c = await standInCluster(t);
+  const post = hookJob("smoke", "PostSync", ["bash", "-c", "exit 0"], { "argocd.argoproj.io/hook-delete-policy": "HookSucceeded" });
+  const plain = hookJob("seed", "", ["bash", "-c", "exit 0"]);
+  await c.apply([post, plain], { healthTimeoutMs: 20_000 });
+  t.false(c.objects.has("Job/kafka/smoke"));
+  t.is(c.health(plain), "Healthy");
+  const changed = hookJob("seed", "", ["bash", "-c", "echo changed"]);
+  await t.throwsAsync(c.apply([changed], { healthTimeoutMs: 20_000 }), { message: /Job\.batch "seed" is invalid: spec\.template: .*field is immutable/ });
+  const failing = hookJob("broken", "", ["bash", "-c", "exit 1"], {}, { backoffLimit: 0 });
+  const after: KObject = { ...cm("after"), metadata: { ...cm("after").metadata, annotations: { "argocd.argoproj.io/sync-wave": "1" } } };
+  await t.throwsAsync(c.apply([plain, failing, after], { healthTimeoutMs: 20_000 }), { message: /Job\/broken is Degraded/ });
+  t.false(c.objects.has("ConfigMap/kafka/after"));
+  await t.throwsAsync(c.waitHealthy(5_000), { message: /Job\/kafka\/broken is Degraded/ });
 });

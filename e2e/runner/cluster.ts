@@ -129,7 +129,7 @@ export class Cluster {
     const uid = o.metadata.uid as string;
     if (this.startedPods.has(uid)) return;
     this.startedPods.add(uid);
-    this.createPod({
+    this.ownedPod({
       name: o.metadata.name,
       namespace: o.metadata.namespace as string,
       labels: { ...(o.metadata.labels ?? {}) },
@@ -192,7 +192,7 @@ export class Cluster {
     return {
       podsOf: (kind: string, ns: string, name: string) =>
         this.podList.filter((p) => p.phase !== "Gone" && p.owner.kind === kind && p.owner.name === name && p.namespace === ns),
-      createPod: (init: PodInit) => this.createPod(init),
+      createPod: (init: PodInit) => this.ownedPod(init),
       deletePod: (pod: Pod) => this.deletePod(pod),
       scaled,
       log: this.log,
@@ -213,9 +213,15 @@ export class Cluster {
   createPod(init: PodInit): Pod {
     const pod = new Pod(this.podHost, init);
     this.podList.push(pod);
-    this.lastPodOf.set(`${init.owner.kind}/${init.namespace}/${init.owner.name}`, pod);
     this.log(`${init.namespace}/${init.name}: created by ${init.owner.kind}/${init.owner.name}`);
     pod.run().catch((e: Error) => this.fail(`pod ${init.name}: ${e.message}`));
+    return pod;
+  }
+
+  /** A pod a controller creates, remembered as its owner's last one. */
+  private ownedPod(init: PodInit): Pod {
+    const pod = this.createPod(init);
+    this.lastPodOf.set(`${init.owner.kind}/${init.namespace}/${init.owner.name}`, pod);
     return pod;
   }
 
@@ -751,7 +757,8 @@ export class Cluster {
   /** The last lines of a pod's current container log. */
   logs(pod: Pod, lines = 40): string {
     const f = pod.containers[0]?.logFile;
-    return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-lines).join("\n") : "";
+    // The final newline ends the last line; it does not start one more.
+    return f && existsSync(f) ? readFileSync(f, "utf8").replace(/\n$/, "").split("\n").slice(-lines).join("\n") : "";
   }
 }
 
