@@ -341,9 +341,9 @@ export class Cluster {
     }
     this.objects.set(k, o);
     this.dnsDirty = true;
-    // The kubelet syncs changed Secrets/ConfigMaps into running pods' volumes.
+    // The kubelet syncs changed Secrets/ConfigMaps into running pods' volumes (a new one too: an `optional` volume gets its files).
     const bin = (x?: KObject) => JSON.stringify([x?.data, (x as { binaryData?: unknown } | undefined)?.binaryData]);
-    if (prev && (o.kind === "Secret" || o.kind === "ConfigMap") && bin(prev) !== bin(o))
+    if ((o.kind === "Secret" || o.kind === "ConfigMap") && (!prev || bin(prev) !== bin(o)))
       for (const p of this.livePods()) if (p.namespace === o.metadata.namespace) p.refreshProjected(o.kind, o.metadata.name);
   }
 
