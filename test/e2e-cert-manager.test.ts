@@ -189,10 +189,14 @@ test("a Certificate whose issuer is missing is not Ready, and is issued once the
   const c = objects.get("Certificate/kafka/late") as KObject;
   t.is(certManagerHealth(c), "Progressing");
   t.false(objects.has("Secret/kafka/late-tls"));
-  // A CA Issuer whose Secret is missing is not Ready either.
+  t.regex(
+    objects.get("Certificate/kafka/late")?.status.conditions.find((x: { type: string }) => x.type === "Issuing").message,
+    /clusterissuer.* "internal-ca" not found/,
+  );
+  // A CA Issuer whose Secret is missing is Ready=False: Degraded, as Argo CD's check says.
   objects.set("Issuer/kafka/no-secret", issuer("no-secret", { ca: { secretName: "nope" } }));
   await settle(cm);
-  t.is(certManagerHealth(objects.get("Issuer/kafka/no-secret") as KObject), "Progressing");
+  t.is(certManagerHealth(objects.get("Issuer/kafka/no-secret") as KObject), "Degraded");
   t.regex(objects.get("Issuer/kafka/no-secret")?.status.conditions[0].message, /secrets "nope" not found/);
   await cm.provideClusterIssuer("internal-ca");
   await settle(cm);
@@ -200,13 +204,23 @@ test("a Certificate whose issuer is missing is not Ready, and is issued once the
   t.true(objects.has("Secret/kafka/late-tls"));
 });
 
-test("health: Ready=True is Healthy, Ready=False or no status Progressing", (t) => {
+test("health as Argo CD's Lua checks: Issuing=True Progressing first, then Ready=False Degraded, Ready=True Healthy, none Progressing", (t) => {
   const o = certificate("x", {});
   t.is(certManagerHealth(o), "Progressing");
-  o.status = { conditions: [{ type: "Ready", status: "False", reason: "Pending", message: "" }] };
+  const ready = (status: string) => ({ type: "Ready", status, reason: "", message: "" });
+  const issuing = { type: "Issuing", status: "True", reason: "DoesNotExist", message: "" };
+  o.status = { conditions: [ready("False"), issuing] };
   t.is(certManagerHealth(o), "Progressing");
-  o.status = { conditions: [{ type: "Ready", status: "True", reason: "Ready", message: "" }] };
+  o.status = { conditions: [ready("False")] };
+  t.is(certManagerHealth(o), "Degraded");
+  o.status = { conditions: [ready("True")] };
   t.is(certManagerHealth(o), "Healthy");
+  const i = issuer("i", { selfSigned: {} });
+  t.is(certManagerHealth(i), "Progressing");
+  i.status = { conditions: [ready("False"), issuing] };
+  t.is(certManagerHealth(i), "Degraded", "Issuing means nothing for an Issuer");
+  i.status = { conditions: [ready("True")] };
+  t.is(certManagerHealth(i), "Healthy");
 });
 
 test("makeCa/issueLeaf: a client certificate for a CN verifies against its own CA and not against another", async (t) => {
@@ -399,7 +413,24 @@ test("sync: a Certificate that cannot be issued fails the sync with cert-manager
     metadata: { name: "next", namespace: "kafka", annotations: { "argocd.argoproj.io/sync-wave": "1" } },
   };
   await t.throwsAsync(c.apply([issuer("self", { selfSigned: {} }), bad, next], { healthTimeoutMs: 30_000 }), {
-    message: /Certificate\/bad not Ready: ECDSA key size 123 is invalid/,
+    message: /Certificate\/bad is Degraded \(ECDSA key size 123 is invalid.*\): the sync failed/,
   });
   t.false(c.objects.has("ConfigMap/kafka/next"));
+});
+
+test("sync: a CA Issuer whose CA Certificate is issued in the same wave is Degraded (Ready=False) and fails it; one wave later it works", async (t) => {
+  const { Cluster } = await import("../e2e/runner/cluster.js");
+  const inWave = (o: KObject, w: number): KObject => ({ ...o, metadata: { ...o.metadata, annotations: { "argocd.argoproj.io/sync-wave": String(w) } } });
+  const tree = (caIssuerWave: number) => [
+    inWave(issuer("bootstrap", { selfSigned: {} }), 0),
+    inWave(certificate("root", { isCA: true, commonName: "root", issuerRef: { name: "bootstrap" } }), 0),
+    inWave(issuer("ca", { ca: { secretName: "root-tls" } }), caIssuerWave),
+    inWave(certificate("leaf", { commonName: "leaf", issuerRef: { name: "ca" } }), 2),
+    inWave({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "last", namespace: "kafka" } }, 3),
+  ];
+  const same = new Cluster({ imageRoot: await tempDir(t, "kgo-img") });
+  await t.throwsAsync(same.apply(tree(0), { healthTimeoutMs: 30_000 }), { message: /Issuer\/ca is Degraded \(.*secrets "root-tls" not found\)/ });
+  const later = new Cluster({ imageRoot: await tempDir(t, "kgo-img") });
+  await later.apply(tree(1), { healthTimeoutMs: 30_000 });
+  t.true(later.objects.has("Secret/kafka/leaf-tls"));
 });

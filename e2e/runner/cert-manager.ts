@@ -234,17 +234,26 @@ export interface CertManagerHost {
 
 type Condition = { type: string; status: "True" | "False"; reason: string; message: string };
 
-const readyCondition = (o: KObject | undefined): Condition | undefined => (o?.status?.conditions ?? []).find((c: Condition) => c.type === "Ready");
+const condition = (o: KObject | undefined, type: string): Condition | undefined => (o?.status?.conditions ?? []).find((c: Condition) => c.type === type);
+const readyCondition = (o: KObject | undefined) => condition(o, "Ready");
 
-/** Argo CD's health of a Certificate, Issuer or ClusterIssuer (its built-in Lua checks): Ready=True Healthy, else Progressing. */
+/**
+ * Argo CD's health of a Certificate, Issuer or ClusterIssuer (its built-in Lua checks in
+ * resource_customizations/cert-manager.io): a Certificate with Issuing=True is Progressing (checked
+ * first); then Ready=False is Degraded (which fails a sync wave), Ready=True Healthy; no Ready
+ * condition yet is Progressing.
+ */
 export function certManagerHealth(o: KObject): Health {
-  return readyCondition(o)?.status === "True" ? "Healthy" : "Progressing";
+  if (o.kind === "Certificate" && condition(o, "Issuing")?.status === "True") return "Progressing";
+  const r = readyCondition(o);
+  if (r?.status === "False") return "Degraded";
+  if (r?.status === "True") return "Healthy";
+  return "Progressing";
 }
 
-/** The message of a failed issuance (Ready=False, reason Failed), else undefined. */
-export function issuanceFailed(o: KObject | undefined): string | undefined {
-  const c = readyCondition(o);
-  return c?.status === "False" && c.reason === "Failed" ? c.message : undefined;
+/** The message Argo CD shows with that health: the Issuing or Ready condition's message. */
+export function certManagerHealthMessage(o: KObject): string {
+  return (condition(o, "Issuing")?.status === "True" ? condition(o, "Issuing") : readyCondition(o))?.message ?? "";
 }
 
 export const isCertManagerKind = (o: KObject) =>
@@ -263,18 +272,22 @@ export class CertManager {
 
   constructor(private readonly host: CertManagerHost) {}
 
-  private setReady(o: KObject, status: boolean, reason: string, message: string, extra: Record<string, unknown> = {}): void {
-    const prev = readyCondition(o);
-    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-    const same = prev && prev.status === (status ? "True" : "False") && prev.reason === reason && prev.message === message;
-    const cond = {
-      type: "Ready",
-      status: status ? "True" : "False",
-      reason,
-      message,
-      lastTransitionTime: same ? (prev as { lastTransitionTime?: string }).lastTransitionTime : now,
-    };
-    o.status = { ...(o.status ?? {}), ...extra, conditions: [cond] };
+  /** Sets one condition (its transition time kept while its status stays), leaving the others. */
+  private setCondition(o: KObject, type: string, status: boolean | undefined, reason = "", message = ""): void {
+    const conditions: (Condition & { lastTransitionTime?: string })[] = [...(o.status?.conditions ?? [])];
+    const i = conditions.findIndex((c) => c.type === type);
+    const prev = conditions[i];
+    if (status === undefined) {
+      // cert-manager removes the Issuing condition once an issuance succeeded.
+      if (i >= 0) conditions.splice(i, 1);
+    } else {
+      const st = status ? "True" : "False";
+      const at = prev?.status === st ? prev.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, "Z");
+      const c = { type, status: st as Condition["status"], reason, message, lastTransitionTime: at };
+      if (i >= 0) conditions[i] = c;
+      else conditions.push(c);
+    }
+    o.status = { ...(o.status ?? {}), conditions };
   }
 
   /** The CA key pair an Issuer/ClusterIssuer signs with; undefined for selfSigned; an Error string when not usable. */
@@ -305,23 +318,28 @@ export class CertManager {
       for (const iss of this.host.list(kind)) {
         if (!isCertManagerKind(iss)) continue;
         const st = this.issuerState(iss, kind, iss.metadata.name);
-        if (st.ready) this.setReady(iss, true, "IsReady", iss.spec.selfSigned ? "" : "Signing CA verified");
-        else this.setReady(iss, false, "ErrGetKeyPair", st.why);
+        if (st.ready) this.setCondition(iss, "Ready", true, "IsReady", iss.spec.selfSigned ? "" : "Signing CA verified");
+        else this.setCondition(iss, "Ready", false, "ErrGetKeyPair", st.why);
       }
     for (const cert of this.host.list("Certificate")) {
       if (!isCertManagerKind(cert)) continue;
       const k = `${cert.metadata.namespace}/${cert.metadata.name}`;
       if (this.inFlight.has(k)) continue;
-      const st = this.issuerOf(cert);
-      if (!st.ready) {
-        this.setReady(cert, false, "IssuerNotReady", st.why);
-        continue;
-      }
       const from = this.fingerprint(cert);
       const secret = this.host.get("Secret", cert.metadata.namespace as string, cert.spec.secretName);
+      // Up to date: nothing to do, even if its issuer went away since (cert-manager does not re-issue then).
       if (secret && this.issuedFrom.get(k) === from && readyCondition(cert)?.status === "True") continue;
+      const why = secret ? "Issuing certificate as the Secret does not match the spec" : "Issuing certificate as Secret does not exist";
+      const st = this.issuerOf(cert);
+      if (!st.ready) {
+        // cert-manager's CertificateRequest waits for the issuer: the Certificate stays Issuing (Progressing).
+        this.setCondition(cert, "Issuing", true, secret ? "Reissuing" : "DoesNotExist", `${why}; ${st.why}`);
+        if (readyCondition(cert)?.status !== "True") this.setCondition(cert, "Ready", false, "DoesNotExist", why);
+        continue;
+      }
       if (this.failedFrom.get(k) === this.failureKey(cert, st.issuer, st.ca)) continue;
-      if (!secret) this.setReady(cert, false, "DoesNotExist", "Issuing certificate as Secret does not exist");
+      this.setCondition(cert, "Issuing", true, secret ? "Reissuing" : "DoesNotExist", why);
+      if (!secret) this.setCondition(cert, "Ready", false, "DoesNotExist", why);
       void this.issueTracked(cert, false);
     }
   }
@@ -346,7 +364,9 @@ export class CertManager {
         const msg = `Certificate ${k}: ${e.message}`;
         if (!this.errors.includes(msg)) this.errors.push(msg);
         this.host.log(`ERROR ${msg}`);
-        this.setReady(cert, false, "Failed", e.message);
+        // A failed issuance: Issuing=False and Ready=False, Degraded to Argo CD.
+        this.setCondition(cert, "Issuing", false, "Failed", e.message);
+        this.setCondition(cert, "Ready", false, "Failed", e.message);
         const st = this.issuerOf(cert);
         if (st.ready) this.failedFrom.set(k, this.failureKey(cert, st.issuer, st.ca));
         throw e;
@@ -436,12 +456,9 @@ export class CertManager {
     const renewBefore = parseDuration(spec.renewBefore, duration / 3);
     const renewalTime = new Date(Date.parse(info.notAfter) - renewBefore * 1000).toISOString().replace(/\.\d+Z$/, "Z");
     this.issuedFrom.set(`${ns}/${cert.metadata.name}`, this.fingerprint(cert));
-    this.setReady(cert, true, "Ready", "Certificate is up to date and has not expired", {
-      notBefore: info.notBefore,
-      notAfter: info.notAfter,
-      renewalTime,
-      revision: (cert.status?.revision ?? 0) + 1,
-    });
+    this.setCondition(cert, "Ready", true, "Ready", "Certificate is up to date and has not expired");
+    this.setCondition(cert, "Issuing", undefined);
+    cert.status = { ...cert.status, notBefore: info.notBefore, notAfter: info.notAfter, renewalTime, revision: (cert.status?.revision ?? 0) + 1 };
     this.host.log(
       `cert-manager: ${renewal ? "renewed" : "issued"} Certificate ${ns}/${cert.metadata.name} into Secret ${spec.secretName} (serial ${info.serial})`,
     );
@@ -453,6 +470,7 @@ export class CertManager {
     await this.inFlight.get(k);
     const cert = this.host.get("Certificate", namespace, name);
     if (!cert) throw new Error(`certificates.${GROUP} "${name}" not found in ${namespace}`);
+    this.setCondition(cert, "Issuing", true, "ManuallyTriggered", "Certificate re-issuance manually triggered");
     await this.issueTracked(cert, true);
   }
 

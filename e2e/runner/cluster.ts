@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hookDeletePolicies, isHook, type Phase, pruneWaves, syncOption, syncSteps } from "./argo.js";
-import { CertManager, certManagerHealth, isCertManagerKind, issuanceFailed } from "./cert-manager.js";
+import { CertManager, certManagerHealth, certManagerHealthMessage, isCertManagerKind } from "./cert-manager.js";
 import type { EnvSources } from "./env.js";
 import { type Health, jobHealth, podHealth, reconcileJob, validateJob } from "./jobs.js";
 import { scaled } from "./knobs.js";
@@ -382,6 +382,15 @@ export class Cluster {
     return "Healthy";
   }
 
+  /** What Argo CD shows with a health (", message"), for the errors that name a Degraded object. */
+  private healthMessage(o: KObject): string {
+    const live = this.objects.get(key(o)) ?? o;
+    let m = "";
+    if (isCertManagerKind(live)) m = certManagerHealthMessage(live);
+    else if (live.kind === "Job") m = (live.status?.conditions ?? []).find((c: { type: string }) => c.type === "Failed")?.message ?? "";
+    return m ? ` (${m})` : "";
+  }
+
   healthy(o: KObject): boolean {
     return this.health(o) === "Healthy";
   }
@@ -493,10 +502,7 @@ export class Cluster {
             for (const h of hooks) if (!done.has(key(h)) && this.hookDone(h, step.phase)) done.add(key(h));
             // A Degraded resource (a failed Job or Pod) fails the sync, as gitops-engine marks its task failed.
             const bad = plain.find((o) => this.health(o) === "Degraded");
-            if (bad) throw new Error(`${bad.kind}/${bad.metadata.name} is Degraded: the sync failed`);
-            // cert-manager would retry a failed issuance after an hour; Argo CD would wait: say why now instead.
-            const failed = plain.find((o) => isCertManagerKind(o) && issuanceFailed(this.objects.get(key(o))));
-            if (failed) throw new Error(`${failed.kind}/${failed.metadata.name} not Ready: ${issuanceFailed(this.objects.get(key(failed)))}`);
+            if (bad) throw new Error(`${bad.kind}/${bad.metadata.name} is Degraded${this.healthMessage(bad)}: the sync failed`);
             return (
               done.size === hooks.length &&
               plain.every((o) => this.healthy(o)) &&
@@ -536,7 +542,7 @@ export class Cluster {
         if (this.errors.length) throw new Error(this.errors.join("; "));
         // A failed Job or Pod never becomes healthy: say so instead of waiting out the timeout.
         const bad = [...this.objects.values()].find((o) => this.health(o) === "Degraded");
-        if (bad) throw new Error(`${bad.kind}/${bad.metadata.namespace}/${bad.metadata.name} is Degraded`);
+        if (bad) throw new Error(`${bad.kind}/${bad.metadata.namespace}/${bad.metadata.name} is Degraded${this.healthMessage(bad)}`);
         return [...this.objects.values()].every((o) => this.healthy(o));
       },
       timeoutMs,
