@@ -42,6 +42,24 @@ const KIND_ORDER = [
 export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 export const HOOK = "argocd.argoproj.io/hook";
 export const SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
+export const HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy";
+
+export type HookDeletePolicy = "BeforeHookCreation" | "HookSucceeded" | "HookFailed";
+
+/**
+ * A hook's delete policies (comma-separated); none given means BeforeHookCreation, Argo CD's
+ * default: the previous object of that name is deleted before the new one is created.
+ */
+export function hookDeletePolicies(o: KObject): HookDeletePolicy[] {
+  const raw = (o.metadata.annotations?.[HOOK_DELETE_POLICY] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of raw)
+    if (p !== "BeforeHookCreation" && p !== "HookSucceeded" && p !== "HookFailed")
+      throw new Error(`${o.kind}/${o.metadata.name}: hook-delete-policy ${p} is not one of BeforeHookCreation, HookSucceeded, HookFailed`);
+  return raw.length ? (raw as HookDeletePolicy[]) : ["BeforeHookCreation"];
+}
 
 export type Phase = "PreSync" | "Sync" | "PostSync";
 

@@ -1,13 +1,17 @@
-// A tiny Kubernetes for the rendered objects of one overlay: an object store, the StatefulSet
-// and Deployment controllers, the endpoints/DNS view, PDB-checked evictions, and Argo CD's sync.
+// A tiny Kubernetes for the rendered objects of one overlay: an object store, the StatefulSet,
+// Deployment and Job controllers, cert-manager, the endpoints/DNS view, PDB-checked evictions, and
+// Argo CD's sync (hooks included).
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isHook, type Phase, pruneWaves, syncOption, syncSteps } from "./argo.js";
+import { hookDeletePolicies, isHook, type Phase, pruneWaves, syncOption, syncSteps } from "./argo.js";
+import { CertManager, certManagerHealth, certManagerHealthMessage, isCertManagerKind } from "./cert-manager.js";
 import type { EnvSources } from "./env.js";
+import { type Health, jobHealth, podHealth, reconcileJob, validateJob } from "./jobs.js";
+import { scaled } from "./knobs.js";
 import { key, matches, type KObject } from "./objects.js";
 import { INIT_SCRIPT, loadImage, Pod, type Image, type PodHost, type PodInit } from "./pod.js";
 import { Network, NODE_NS, STATE_DIR, type NetSlot } from "./net.js";
@@ -45,6 +49,13 @@ export class Cluster {
   readonly log: (msg: string) => void;
   readonly errors: string[] = [];
   readonly events: string[] = [];
+  /** cert-manager: issues the Certificates applied, plus the harness-provided issuers (`provideClusterIssuer`) and `renew`. */
+  readonly certManager: CertManager;
+  private uidCounter = 0;
+  /** Bare Pod objects whose pod was started (a bare pod is never re-created by anyone). */
+  private startedPods = new Set<string>();
+  /** The last pod each owner (`Kind/ns/name`) created, kept after deletion: a failed hook quotes its log. */
+  private lastPodOf = new Map<string, Pod>();
 
   constructor(readonly opts: ClusterOptions) {
     this.image = loadImage(opts.imageRoot);
@@ -52,6 +63,12 @@ export class Cluster {
       this.events.push(`${new Date().toISOString().slice(11, 23)} ${m}`);
       opts.log?.(m);
     };
+    this.certManager = new CertManager({
+      get: (kind, ns, name) => this.objects.get(`${kind}/${ns}/${name}`),
+      list: (kind) => [...this.objects.values()].filter((o) => o.kind === kind),
+      put: (o) => this.putObject(o),
+      log: this.log,
+    });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -86,7 +103,10 @@ export class Cluster {
       for (const o of this.objects.values()) {
         if (o.kind === "StatefulSet") reconcileStatefulSet(o, this.workloadHost);
         if (o.kind === "Deployment") reconcileDeployment(o, this.workloadHost);
+        if (o.kind === "Job") reconcileJob(o, this.workloadHost);
+        if (o.kind === "Pod") this.startBarePod(o);
       }
+      this.certManager.reconcile();
       this.collectOrphans();
     } catch (e) {
       this.fail(`controller: ${(e as Error).message}`);
@@ -102,6 +122,22 @@ export class Cluster {
       this.errors.push(msg);
       this.log(`ERROR ${msg}`);
     }
+  }
+
+  /** A Pod object (a hook, or a bare pod in Git): its one pod, started once, never re-created. */
+  private startBarePod(o: KObject): void {
+    const uid = o.metadata.uid as string;
+    if (this.startedPods.has(uid)) return;
+    this.startedPods.add(uid);
+    this.ownedPod({
+      name: o.metadata.name,
+      namespace: o.metadata.namespace as string,
+      labels: { ...(o.metadata.labels ?? {}) },
+      annotations: { ...(o.metadata.annotations ?? {}) },
+      spec: structuredClone(o.spec),
+      owner: { kind: "Pod", name: o.metadata.name },
+      revision: uid,
+    });
   }
 
   /** Pods whose controller is gone are deleted (the garbage collector's cascading delete). */
@@ -156,8 +192,10 @@ export class Cluster {
     return {
       podsOf: (kind: string, ns: string, name: string) =>
         this.podList.filter((p) => p.phase !== "Gone" && p.owner.kind === kind && p.owner.name === name && p.namespace === ns),
-      createPod: (init: PodInit) => this.createPod(init),
+      createPod: (init: PodInit) => this.ownedPod(init),
       deletePod: (pod: Pod) => this.deletePod(pod),
+      scaled,
+      log: this.log,
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       ensureClaim: (ns: string, claim: string, template: any) => {
         const k = `PersistentVolumeClaim/${ns}/${claim}`;
@@ -180,6 +218,13 @@ export class Cluster {
     return pod;
   }
 
+  /** A pod a controller creates, remembered as its owner's last one. */
+  private ownedPod(init: PodInit): Pod {
+    const pod = this.createPod(init);
+    this.lastPodOf.set(`${init.owner.kind}/${init.namespace}/${init.owner.name}`, pod);
+    return pod;
+  }
+
   deletePod(pod: Pod): Promise<void> {
     return pod.delete().then(() => {
       const i = this.podList.indexOf(pod);
@@ -196,10 +241,14 @@ export class Cluster {
   endpoints(svc: KObject): Pod[] {
     if (!svc.spec?.selector) return [];
     const pnr = svc.spec.publishNotReadyAddresses === true;
-    return this.livePods()
-      .filter((p) => p.namespace === svc.metadata.namespace && p.slot && matches(svc.spec.selector, p.labels))
-      .filter((p) => (pnr ? true : p.ready))
-      .sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name));
+    return (
+      this.livePods()
+        // A pod whose containers all ended (Succeeded/Failed) is never an endpoint, not even with publishNotReadyAddresses.
+        .filter((p) => p.phase !== "Succeeded" && p.phase !== "Failed")
+        .filter((p) => p.namespace === svc.metadata.namespace && p.slot && matches(svc.spec.selector, p.labels))
+        .filter((p) => (pnr ? true : p.ready))
+        .sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name))
+    );
   }
 
   /**
@@ -279,8 +328,23 @@ export class Cluster {
     }
     if (prev && o.kind === "Deployment" && JSON.stringify(prev.spec.selector) !== JSON.stringify(o.spec.selector))
       throw new Error(`Deployment.apps "${o.metadata.name}" is invalid: spec.selector: field is immutable`);
+    if (o.kind === "Job") validateJob(o, prev);
+    if (prev && o.kind === "Pod" && JSON.stringify(prev.spec) !== JSON.stringify(o.spec))
+      throw new Error(`Pod "${o.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than ...`);
+    // The API server keeps an object's uid and status across updates (status is a subresource).
+    o.metadata.uid = prev?.metadata.uid ?? `e2e-obj-${++this.uidCounter}`;
+    if (prev?.status !== undefined && o.status === undefined) o.status = prev.status;
+    if (o.kind === "Secret" && o.stringData) {
+      // Write-only: merged into data on write, as the API server does.
+      o.data = { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.stringData).map(([kk, v]) => [kk, Buffer.from(v).toString("base64")])) };
+      delete o.stringData;
+    }
     this.objects.set(k, o);
     this.dnsDirty = true;
+    // The kubelet syncs changed Secrets/ConfigMaps into running pods' volumes (a new one too: an `optional` volume gets its files).
+    const bin = (x?: KObject) => JSON.stringify([x?.data, (x as { binaryData?: unknown } | undefined)?.binaryData]);
+    if ((o.kind === "Secret" || o.kind === "ConfigMap") && (!prev || bin(prev) !== bin(o)))
+      for (const p of this.livePods()) if (p.namespace === o.metadata.namespace) p.refreshProjected(o.kind, o.metadata.name);
   }
 
   private deleteObject(k: string): void {
@@ -306,12 +370,79 @@ export class Cluster {
   }
 
   /** Argo CD health of one object (its health checks for the kinds here; others are Healthy). */
-  healthy(o: KObject): boolean {
+  health(o: KObject): Health {
+    const live = this.objects.get(key(o)) ?? o;
     const pods = this.workloadHost.podsOf(o.kind, o.metadata.namespace ?? "", o.metadata.name);
-    if (o.kind === "StatefulSet") return statefulSetHealthy(o, pods);
-    if (o.kind === "Deployment") return deploymentHealthy(o, pods);
+    if (o.kind === "StatefulSet") return statefulSetHealthy(live, pods) ? "Healthy" : "Progressing";
+    if (o.kind === "Deployment") return deploymentHealthy(live, pods) ? "Healthy" : "Progressing";
+    if (o.kind === "Job") return jobHealth(live);
+    if (o.kind === "Pod") return podHealth(pods[0]);
+    if (isCertManagerKind(o)) return certManagerHealth(live);
     // PVCs are bound at creation here (no WaitForFirstConsumer); Services are ClusterIP/headless.
-    return true;
+    return "Healthy";
+  }
+
+  /** What Argo CD shows with a health (", message"), for the errors that name a Degraded object. */
+  private healthMessage(o: KObject): string {
+    const live = this.objects.get(key(o)) ?? o;
+    let m = "";
+    if (isCertManagerKind(live)) m = certManagerHealthMessage(live);
+    else if (live.kind === "Job") m = (live.status?.conditions ?? []).find((c: { type: string }) => c.type === "Failed")?.message ?? "";
+    return m ? ` (${m})` : "";
+  }
+
+  healthy(o: KObject): boolean {
+    return this.health(o) === "Healthy";
+  }
+
+  /** Deletes an object and waits until its pods are gone (a hook's deletion before it is created again). */
+  private async deleteAndWait(k: string, timeoutMs: number): Promise<void> {
+    const o = this.objects.get(k);
+    if (!o) return;
+    this.deleteObject(k);
+    this.tick();
+    await waitFor(`${k} deleted`, () => this.workloadHost.podsOf(o.kind, o.metadata.namespace ?? "", o.metadata.name).length === 0, timeoutMs, 100);
+  }
+
+  /**
+   * A hook of the running phase: BeforeHookCreation deletes the previous object of that name
+   * first; then it is created (not tracked: hooks are never pruned).
+   */
+  private async createHook(o: KObject, timeoutMs: number): Promise<void> {
+    if (hookDeletePolicies(o).includes("BeforeHookCreation")) await this.deleteAndWait(key(o), timeoutMs);
+    this.putObject(structuredClone(o));
+    this.log(`hook ${o.kind}/${o.metadata.name} created`);
+  }
+
+  /**
+   * Whether a hook finished: true when it succeeded (HookSucceeded deletes it), false while it runs;
+   * throws when it failed (HookFailed deletes it), naming it and quoting its last pod's log.
+   */
+  private hookDone(o: KObject, phase: Phase): boolean {
+    const k = key(o);
+    const live = this.objects.get(k);
+    if (!live) throw new Error(`hook ${o.kind}/${o.metadata.name} (${phase}) was deleted while it ran`);
+    // A Job hook is done when Complete or Failed, a Pod hook when its pod Succeeded or Failed, any other once healthy.
+    const pod = o.kind === "Pod" ? this.workloadHost.podsOf("Pod", o.metadata.namespace ?? "", o.metadata.name)[0] : undefined;
+    let h: Health;
+    if (o.kind === "Job") h = jobHealth(live);
+    else if (o.kind === "Pod") h = pod?.phase === "Succeeded" ? "Healthy" : pod?.phase === "Failed" ? "Degraded" : "Progressing";
+    else h = this.health(live);
+    const policies = hookDeletePolicies(o);
+    if (h === "Progressing") return false;
+    if (h === "Healthy") {
+      this.log(`hook ${o.kind}/${o.metadata.name} (${phase}) succeeded`);
+      if (policies.includes("HookSucceeded")) this.deleteObject(k);
+      return true;
+    }
+    const last = this.lastPodOf.get(k);
+    const cond = (live.status?.conditions ?? []).find((c: { type: string; status: string }) => c.type === "Failed" && c.status === "True");
+    const why = cond ? `${cond.reason}: ${cond.message}` : `pod ${last?.phase ?? "gone"}`;
+    const logs = last ? this.logs(last, 40) : "";
+    if (policies.includes("HookFailed")) this.deleteObject(k);
+    throw new Error(
+      `hook ${o.kind}/${o.metadata.name} (${phase}) failed: ${why}${last ? `; last 40 log lines of pod ${last.name}:\n${logs}` : " (no pod ran)"}`,
+    );
   }
 
   /**
@@ -354,19 +485,30 @@ export class Cluster {
         this.deleteObject(k);
         deleted.push(o);
       }
-      for (const o of step.objects) {
-        if (isHook(o) && o.kind !== "ConfigMap" && o.kind !== "Secret")
-          throw new Error(`hook ${o.kind}/${o.metadata.name}: running hook workloads (Jobs, Pods) is not reproduced`);
+      const hooks = step.objects.filter(isHook);
+      const plain = step.objects.filter((o) => !isHook(o));
+      for (const o of hooks) await this.createHook(o, timeout);
+      for (const o of plain) {
         this.putObject(structuredClone(o));
-        if (!isHook(o)) this.tracked.add(key(o));
+        this.tracked.add(key(o));
       }
       this.tick();
-      if (step !== steps[steps.length - 1])
+      const done = new Set<string>();
+      // Hooks are waited on even in the last step: the sync ends when its PostSync hooks have.
+      if (step !== steps[steps.length - 1] || hooks.length)
         await waitFor(
-          `wave ${step.wave} (${step.phase}) healthy${deleted.length ? ", its pruned objects gone" : ""}`,
-          () =>
-            step.objects.every((o) => this.healthy(o)) &&
-            deleted.every((o) => this.workloadHost.podsOf(o.kind, o.metadata.namespace ?? "", o.metadata.name).length === 0),
+          `wave ${step.wave} (${step.phase}) healthy${hooks.length ? ", its hooks complete" : ""}${deleted.length ? ", its pruned objects gone" : ""}`,
+          () => {
+            for (const h of hooks) if (!done.has(key(h)) && this.hookDone(h, step.phase)) done.add(key(h));
+            // A Degraded resource (a failed Job or Pod) fails the sync, as gitops-engine marks its task failed.
+            const bad = plain.find((o) => this.health(o) === "Degraded");
+            if (bad) throw new Error(`${bad.kind}/${bad.metadata.name} is Degraded${this.healthMessage(bad)}: the sync failed`);
+            return (
+              done.size === hooks.length &&
+              plain.every((o) => this.healthy(o)) &&
+              deleted.every((o) => this.workloadHost.podsOf(o.kind, o.metadata.namespace ?? "", o.metadata.name).length === 0)
+            );
+          },
           timeout,
           250,
         );
@@ -398,11 +540,38 @@ export class Cluster {
       "every workload healthy",
       () => {
         if (this.errors.length) throw new Error(this.errors.join("; "));
+        // A failed Job or Pod never becomes healthy: say so instead of waiting out the timeout.
+        const bad = [...this.objects.values()].find((o) => this.health(o) === "Degraded");
+        if (bad) throw new Error(`${bad.kind}/${bad.metadata.namespace}/${bad.metadata.name} is Degraded${this.healthMessage(bad)}`);
         return [...this.objects.values()].every((o) => this.healthy(o));
       },
       timeoutMs,
       250,
     );
+  }
+
+  /** A Secret a team creates by hand (`kubectl create secret generic`), e.g. users' passwords; not in Git, never pruned. */
+  createSecret(namespace: string, name: string, data: Record<string, string | Buffer>, type = "Opaque"): void {
+    if (this.objects.has(`Secret/${namespace}/${name}`)) throw new Error(`secrets "${name}" already exists in ${namespace}`);
+    this.putSecret(namespace, name, data, type);
+  }
+
+  /** Replaces a hand-made Secret's data; running pods' secret volumes get the new files atomically (the kubelet's sync). */
+  updateSecret(namespace: string, name: string, data: Record<string, string | Buffer>, type?: string): void {
+    const prev = this.objects.get(`Secret/${namespace}/${name}`);
+    if (!prev) throw new Error(`secrets "${name}" not found in ${namespace}`);
+    this.putSecret(namespace, name, data, type ?? prev.type ?? "Opaque");
+  }
+
+  private putSecret(namespace: string, name: string, data: Record<string, string | Buffer>, type: string): void {
+    this.putObject({
+      apiVersion: "v1",
+      kind: "Secret",
+      type,
+      metadata: { name, namespace },
+      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
+    });
+    this.log(`Secret ${namespace}/${name} written by hand`);
   }
 
   /** A voluntary eviction: refused (HTTP 429) when a PodDisruptionBudget would be violated. */
@@ -438,11 +607,23 @@ export class Cluster {
     return p;
   }
 
+  /** A Job's pods, finished ones included, oldest first (`kubectl get pods -l job-name=NAME`); their logs stay readable. */
+  jobPods(namespace: string, job: string): Pod[] {
+    return this.livePods()
+      .filter((p) => p.owner.kind === "Job" && p.owner.name === job && p.namespace === namespace)
+      .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  }
+
+  /** The last pod an owner (`Job`, `Pod`, `StatefulSet`, `Deployment`) created, even once deleted (a hook deleted by its policy). */
+  lastPod(kind: string, namespace: string, name: string): Pod | undefined {
+    return this.lastPodOf.get(`${kind}/${namespace}/${name}`);
+  }
+
   /** The pod `kubectl exec deploy/NAME` or `sts/NAME` picks (the first Running pod of the workload). */
   podFor(target: string, ns: string): Pod {
     const [kind, name] = target.includes("/") ? target.split("/") : ["pod", target];
     if (kind === "pod" || kind === "po") return this.pod(name as string, ns);
-    const k = kind?.startsWith("deploy") ? "Deployment" : "StatefulSet";
+    const k = kind?.startsWith("deploy") ? "Deployment" : kind?.startsWith("job") ? "Job" : "StatefulSet";
     const p = this.livePods()
       .filter((x) => x.owner.kind === k && x.owner.name === name && x.namespace === ns && x.phase === "Running")
       .sort((a, b) => a.name.localeCompare(b.name))[0];
@@ -582,7 +763,8 @@ export class Cluster {
   /** The last lines of a pod's current container log. */
   logs(pod: Pod, lines = 40): string {
     const f = pod.containers[0]?.logFile;
-    return f && existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-lines).join("\n") : "";
+    // The final newline ends the last line; it does not start one more.
+    return f && existsSync(f) ? readFileSync(f, "utf8").replace(/\n$/, "").split("\n").slice(-lines).join("\n") : "";
   }
 }
 

@@ -32,7 +32,9 @@ fi
 # Volumes (volumeMounts), one "source<TAB>mountPath<TAB>ro|rw" per line.
 while IFS=$'\t' read -r src dst mode; do
   [ -n "$src" ] || continue
-  mkdir -p "$dst"
+  # A subPath may name one file of a volume (a key of a Secret/ConfigMap, through its ..data link):
+  # a file is bound onto a file, as runc does.
+  if [ -d "$src" ]; then mkdir -p "$dst"; else mkdir -p "$(dirname "$dst")"; [ -e "$dst" ] || touch "$dst"; fi
   mount --bind "$src" "$dst"
   if [ "$mode" = ro ]; then mount -o remount,bind,ro "$dst"; fi
 done <<< "${KGO_MOUNTS:-}"

@@ -6,9 +6,13 @@ import { must } from "./sh.js";
 export interface KObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: { name: string; namespace?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   spec?: any;
+  /** Written by the runner's controllers (Jobs, cert-manager), kept across applies as the API server keeps a status. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  status?: any;
+  type?: string;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
 }

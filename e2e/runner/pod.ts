@@ -1,8 +1,26 @@
 // One pod as the kubelet runs it: its network namespace, volumes, containers (restartPolicy
-// Always, CrashLoopBackOff), probes and their effects, and graceful termination.
+// Always with CrashLoopBackOff, OnFailure, Never), probes and their effects, and graceful termination.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { containerEnv, EnvNotReady, expand, type EnvSources, type PodFacts } from "./env.js";
 import { EXTRA_JVM_OPTS, HEAP_OPTS, scaled } from "./knobs.js";
@@ -84,6 +102,8 @@ export class Container {
   running = false;
   gen = 0;
   lastExit = "";
+  /** Exit code of the last run (null: killed by a signal or never ended). */
+  exitCode: number | null = null;
   logFile = "";
   env = new Map<string, string>();
   private exited: Promise<void> = Promise.resolve();
@@ -197,6 +217,7 @@ export class Container {
       child.on("exit", (code, signal) => {
         this.running = false;
         this.lastExit = signal ? `signal ${signal}` : `exit ${code}`;
+        this.exitCode = signal ? null : code;
         resolve();
       });
     });
@@ -329,9 +350,14 @@ export class Container {
     }
   }
 
-  /** restartPolicy Always: start, probe, wait for the end, back off, start again. */
+  /**
+   * Start, probe, wait for the end, then as the pod's restartPolicy says: Always restarts after
+   * the back-off, OnFailure only after a non-zero exit, Never not at all (the container stays
+   * terminated and its log stays readable).
+   */
   async supervise(): Promise<void> {
     const pod = this.pod;
+    const policy: string = pod.spec.restartPolicy ?? "Always";
     let waitedEnv = false;
     while (!pod.terminating) {
       try {
@@ -387,6 +413,7 @@ export class Container {
       }
       pod.host.log(`${pod.namespace}/${pod.name}: container ${this.name} ended (${this.lastExit})`);
       if (pod.terminating) break;
+      if (policy === "Never" || (policy === "OnFailure" && this.exitCode === 0)) break;
       this.restartCount++;
       // CrashLoopBackOff: 10 s doubling to 5 min (scaled); the first restart is immediate as in the kubelet.
       const backoff = this.restartCount === 1 ? 0 : Math.min(10 * 2 ** (this.restartCount - 2), 300);
@@ -406,7 +433,12 @@ export class Pod {
   readonly revision: string;
   readonly createdAt = Date.now();
   slot!: NetSlot;
-  phase: "Pending" | "Running" | "Terminating" | "Gone" = "Pending";
+  /** Succeeded/Failed: every container terminated for good (restartPolicy Never or OnFailure). */
+  phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Terminating" | "Gone" = "Pending";
+  /** Why the pod is Pending (a missing claim, Secret, ConfigMap or key), as its events say. */
+  waiting = "";
+  /** When the pod reached Succeeded/Failed (the Job controller's back-off starts there). */
+  finishedAt: number | undefined;
   terminating = false;
   readyAt: number | undefined;
   containers: Container[];
@@ -472,21 +504,75 @@ export class Pod {
     return f;
   }
 
-  /** Pending until every claim exists and is free (ReadWriteOnce), then the volumes are set up. */
-  private async prepareVolumes(): Promise<void> {
-    let said = false;
-    for (;;) {
-      if (this.terminating) return;
-      const missing: string[] = [];
-      for (const v of this.spec.volumes ?? []) {
-        if (!v.persistentVolumeClaim) continue;
+  /**
+   * The files of a configMap or secret volume (path -> content and mode), or why the kubelet
+   * cannot set it up yet (it retries until the object or key exists, unless `optional`).
+   */
+  projectedFiles(v: Spec): { files: ProjectedFiles; missing?: string } {
+    const isSecret = Boolean(v.secret);
+    const src = isSecret ? v.secret : v.configMap;
+    const name: string = isSecret ? src.secretName : src.name;
+    const obj = isSecret ? this.host.env.secret(this.namespace, name) : this.host.env.configMap(this.namespace, name);
+    const files: ProjectedFiles = new Map();
+    const optional = src.optional === true;
+    if (!obj)
+      return optional
+        ? { files }
+        : { files, missing: `MountVolume.SetUp failed for volume "${v.name}" : ${isSecret ? "secret" : "configmap"} "${name}" not found` };
+    const data = new Map<string, Buffer>();
+    if (isSecret) {
+      for (const [k, b64] of Object.entries(obj.data ?? {})) data.set(k, Buffer.from(b64, "base64"));
+      // The API server merges stringData into data on write; a rendered Secret may still carry it.
+      for (const [k, str] of Object.entries(obj.stringData ?? {})) data.set(k, Buffer.from(str));
+    } else {
+      for (const [k, str] of Object.entries(obj.data ?? {})) data.set(k, Buffer.from(str));
+      for (const [k, b64] of Object.entries((obj as Spec).binaryData ?? {})) data.set(k, Buffer.from(b64 as string, "base64"));
+    }
+    const dflt: number = src.defaultMode ?? 0o644;
+    if (!src.items) {
+      for (const [k, d] of data) files.set(k, { data: d, mode: dflt });
+      return { files };
+    }
+    for (const it of src.items as { key: string; path: string; mode?: number }[]) {
+      const d = data.get(it.key);
+      if (d === undefined) {
+        if (optional) continue;
+        return {
+          files,
+          missing: `MountVolume.SetUp failed for volume "${v.name}" : ${isSecret ? "secret" : "configmap"} references non-existent config key: ${it.key}`,
+        };
+      }
+      files.set(it.path, { data: d, mode: it.mode ?? dflt });
+    }
+    return { files };
+  }
+
+  /** Why the pod cannot start yet: claims missing or held by another pod, Secrets/ConfigMaps or their keys missing. */
+  private volumesMissing(): string[] {
+    const missing: string[] = [];
+    for (const v of this.spec.volumes ?? []) {
+      if (v.persistentVolumeClaim) {
         const claim = v.persistentVolumeClaim.claimName;
         if (!this.host.claimFolder(this.namespace, claim)) missing.push(`persistentvolumeclaim "${claim}" not found`);
         else if (!this.host.acquireClaim(this.namespace, claim, this)) missing.push(`volume "${claim}" is still attached to another pod`);
+      } else if (v.secret || v.configMap) {
+        const m = this.projectedFiles(v).missing;
+        if (m) missing.push(m);
       }
+    }
+    return missing;
+  }
+
+  /** Pending (ContainerCreating) until every claim, Secret, ConfigMap and listed key exists, then the volumes are set up. */
+  private async prepareVolumes(): Promise<void> {
+    let said = "";
+    for (;;) {
+      if (this.terminating) return;
+      const missing = this.volumesMissing();
+      this.waiting = missing.join("; ");
       if (missing.length === 0) break;
-      if (!said) this.host.log(`${this.namespace}/${this.name}: Pending: ${missing.join("; ")}`);
-      said = true;
+      if (said !== this.waiting) this.host.log(`${this.namespace}/${this.name}: Pending: ${this.waiting}`);
+      said = this.waiting;
       await sleep(scaled(1));
     }
     const fsGroup = this.spec.securityContext?.fsGroup;
@@ -496,9 +582,7 @@ export class Pod {
       else if (v.emptyDir) folder = join(STATE_DIR, "pods", this.namespace, this.name, "emptydir", v.name);
       else if (v.configMap || v.secret) {
         folder = join(STATE_DIR, "pods", this.namespace, this.name, "projected", v.name);
-        mkdirSync(folder, { recursive: true });
-        const obj = v.configMap ? this.host.env.configMap(this.namespace, v.configMap.name) : this.host.env.secret(this.namespace, v.secret.secretName);
-        for (const [k, val] of Object.entries(obj?.data ?? {})) writeFileSync(join(folder, k), v.secret ? Buffer.from(val, "base64") : val);
+        writeAtomic(folder, this.projectedFiles(v).files, fsGroup);
       } else throw new Error(`volume type of ${v.name} is not reproduced`);
       mkdirSync(folder, { recursive: true });
       if (fsGroup !== undefined && !v.configMap && !v.secret) await applyFsGroup(folder, fsGroup, this.spec.securityContext?.fsGroupChangePolicy);
@@ -506,20 +590,60 @@ export class Pod {
     }
   }
 
-  /** Creates the sandbox and runs the containers until the pod is deleted. */
+  /**
+   * The kubelet's sync of a running pod's configMap/secret volumes after the object changed: the
+   * new content replaces the old atomically (writeAtomic). A deleted object or key leaves the files
+   * as they are (the kubelet keeps the last content). Returns the volumes rewritten.
+   */
+  refreshProjected(kind: "Secret" | "ConfigMap", name: string): string[] {
+    if (this.phase !== "Running" || this.terminating) return [];
+    const done: string[] = [];
+    for (const v of this.spec.volumes ?? []) {
+      const refers = kind === "Secret" ? v.secret?.secretName === name : v.configMap?.name === name;
+      const folder = this.volumes.get(v.name);
+      if (!refers || !folder) continue;
+      const { files, missing } = this.projectedFiles(v);
+      if (missing) continue;
+      writeAtomic(folder, files, this.spec.securityContext?.fsGroup);
+      done.push(v.name);
+    }
+    if (done.length) this.host.log(`${this.namespace}/${this.name}: ${kind} ${name} updated in volume(s) ${done.join(", ")}`);
+    return done;
+  }
+
+  /** Creates the sandbox and runs the containers until the pod is deleted or (restartPolicy Never/OnFailure) they all ended. */
   async run(): Promise<void> {
     this.slot = await this.host.net.add(this.name.slice(0, 40));
     this.host.changed();
     await this.prepareVolumes();
     if (this.terminating) return;
     this.phase = "Running";
+    const policy: string = this.spec.restartPolicy ?? "Always";
     for (const ic of this.spec.initContainers ?? []) {
       const c = new Container(this, ic);
       await c.start();
       await c.waitExit();
-      if (c.lastExit !== "exit 0") throw new Error(`init container ${ic.name} failed (${c.lastExit}); not reproduced: init retries`);
+      if (c.lastExit === "exit 0") continue;
+      if (policy === "Never" && !this.terminating) {
+        this.finish("Failed", `init container ${ic.name} failed (${c.lastExit})`);
+        return;
+      }
+      throw new Error(`init container ${ic.name} failed (${c.lastExit}); not reproduced: init retries`);
     }
     await Promise.all(this.containers.map((c) => c.supervise()));
+    // Only reached without deletion when no container restarts any more (Never, or OnFailure after exit 0).
+    if (this.terminating) return;
+    const failed = this.containers.filter((c) => c.exitCode !== 0);
+    this.finish(failed.length ? "Failed" : "Succeeded", failed.map((c) => `${c.name}: ${c.lastExit}`).join(", "));
+  }
+
+  private finish(phase: "Succeeded" | "Failed", detail: string): void {
+    this.phase = phase;
+    this.finishedAt = Date.now();
+    // The kubelet unmounts a terminated pod's volumes: a ReadWriteOnce claim is free for the next pod.
+    this.host.releaseClaims(this);
+    this.host.log(`${this.namespace}/${this.name}: ${phase}${detail ? ` (${detail})` : ""}`);
+    this.host.changed();
   }
 
   /** Graceful deletion: out of the endpoints, SIGTERM, SIGKILL after the grace period, sandbox removed. */
@@ -538,6 +662,57 @@ export class Pod {
       this.host.changed();
     })();
     return this.deleting;
+  }
+}
+
+export type ProjectedFiles = Map<string, { data: Buffer; mode: number }>;
+
+/**
+ * The kubelet's atomic writer for configMap/secret volumes: the files live in a timestamped folder
+ * `..<time>.<random>`, `..data` is a symlink to it, and each visible name is a symlink `name ->
+ * ..data/name`. An update writes a new timestamped folder, points a temporary link at it and renames
+ * that over `..data` (one atomic step), then fixes the visible links and removes the old folder, so a
+ * reader sees all-old or all-new files and a path stays valid across updates. Files are owned by
+ * root; with an fsGroup they are group-owned by it and group-readable (the kubelet ORs 0440 into the
+ * mode of a read-only volume's files).
+ */
+export function writeAtomic(dir: string, files: ProjectedFiles, fsGroup?: number): void {
+  mkdirSync(dir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  const d = new Date();
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const stamp = `..${d.getUTCFullYear()}_${p2(d.getUTCMonth() + 1)}_${p2(d.getUTCDate())}_${p2(d.getUTCHours())}_${p2(d.getUTCMinutes())}_${p2(d.getUTCSeconds())}.`;
+  const ts = mkdtempSync(join(dir, stamp));
+  chmodSync(ts, 0o755);
+  for (const [path, f] of files) {
+    const target = join(ts, path);
+    mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+    writeFileSync(target, f.data);
+    const mode = fsGroup !== undefined ? f.mode | 0o440 : f.mode;
+    if (asRoot) chownSync(target, 0, fsGroup ?? 0);
+    chmodSync(target, mode);
+  }
+  const dataLink = join(dir, "..data");
+  const old = existsSync(dataLink) || isLink(dataLink) ? readlinkSync(dataLink) : undefined;
+  const tmp = join(dir, "..data_tmp");
+  rmSync(tmp, { force: true });
+  symlinkSync(basename(ts), tmp);
+  renameSync(tmp, dataLink);
+  const visible = new Set([...files.keys()].map((p) => p.split("/")[0] as string));
+  for (const name of visible) if (!isLink(join(dir, name))) symlinkSync(join("..data", name), join(dir, name));
+  for (const entry of readdirSync(dir)) {
+    if (entry.startsWith("..") || visible.has(entry)) continue;
+    // A key removed from the object: its visible link goes too.
+    if (isLink(join(dir, entry))) unlinkSync(join(dir, entry));
+  }
+  if (old && old !== basename(ts)) rmSync(join(dir, old), { recursive: true, force: true });
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
