@@ -10,6 +10,7 @@ import { Cluster } from "./runner/cluster.js";
 import { downAll, leftovers, STATE_DIR } from "./runner/net.js";
 import { run } from "./runner/sh.js";
 import { loadEnv, type EnvUnderTest } from "./scenarios/environment.js";
+import { adminClientFiles, prepareSecurity } from "./scenarios/security.js";
 import { SCENARIOS } from "./scenarios/index.js";
 import type { Result } from "./scenarios/types.js";
 
@@ -203,8 +204,10 @@ async function main(): Promise<number> {
       activeCluster = cluster;
       await cluster.up();
       const client = await cluster.client(eut.namespace);
+      await prepareSecurity(cluster, eut);
       await cluster.apply(eut.objects);
       await cluster.waitHealthy(600_000);
+      adminClientFiles(cluster, eut);
       const ctx = { cluster, client, env: eut, log: (m: string) => cluster.log(m), cleanup: cleanups };
       let first = true;
       for (const s of scenarios) {

@@ -47,6 +47,8 @@ Options of scaffold:
                        topics of ENV were created with (their acks=all writes fail)
   --allow-workload-switch ENV   allow deployment-per-broker -> statefulset for ENV with
                        2 nodes or more (delete the old Deployments when the sync waits)
+  --allow-security-change ENV   allow turning security off for ENV, or changing its
+                       client or internal protocol on the running cluster
                        (the ENV flags repeat for several environments)
   --debug         print the stack trace of a failure
   -h, --help      show this help
@@ -144,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
         "allow-storage-change": { type: "string", multiple: true, default: [] },
         "allow-durability-change": { type: "string", multiple: true, default: [] },
         "allow-workload-switch": { type: "string", multiple: true, default: [] },
+        "allow-security-change": { type: "string", multiple: true, default: [] },
         base: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -182,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
       allowStorageChange: values["allow-storage-change"],
       allowDurabilityChange: values["allow-durability-change"],
       allowWorkloadSwitch: values["allow-workload-switch"],
+      allowSecurityChange: values["allow-security-change"],
       verbose: values.verbose,
       ...(values.base !== undefined && { base: values.base }),
     },

@@ -31,9 +31,18 @@ export interface GuardOptions {
   allowDurabilityChange?: readonly string[];
   /** --allow-workload-switch ENV: a switch whose sync waits for the old Deployments to be deleted by hand. */
   allowWorkloadSwitch?: readonly string[];
+  /** --allow-security-change ENV: security turned off, or a change of its listeners' protocols on a running cluster. */
+  allowSecurityChange?: readonly string[];
 }
 
-type PerEnvironment = "allowRemove" | "allowMove" | "allowIdentityChange" | "allowStorageChange" | "allowDurabilityChange" | "allowWorkloadSwitch";
+type PerEnvironment =
+  | "allowRemove"
+  | "allowMove"
+  | "allowIdentityChange"
+  | "allowStorageChange"
+  | "allowDurabilityChange"
+  | "allowWorkloadSwitch"
+  | "allowSecurityChange";
 
 interface Guard {
   flag: string;
@@ -61,6 +70,11 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
   "zone-changed": storage,
   "storage-shrunk": storage,
   "storage-class-changed": storage,
+  "security-changed": {
+    flag: "--allow-security-change",
+    option: "allowSecurityChange",
+    hint: "once every client is reconfigured, or the cluster may stop while its nodes disagree",
+  },
   "workload-switch-waits": {
     flag: "--allow-workload-switch",
     option: "allowWorkloadSwitch",

@@ -47,6 +47,7 @@ export interface ScaffoldOptions {
   allowStorageChange?: readonly string[];
   allowDurabilityChange?: readonly string[];
   allowWorkloadSwitch?: readonly string[];
+  allowSecurityChange?: readonly string[];
   /** --base REF: the committed revision the guards compare with (default HEAD). */
   base?: string;
   /** --verbose: every file (and with dryRun every diff), not only the per-environment summary. */
@@ -117,6 +118,7 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
       allowStorageChange: opts.allowStorageChange ?? [],
       allowDurabilityChange: opts.allowDurabilityChange ?? [],
       allowWorkloadSwitch: opts.allowWorkloadSwitch ?? [],
+      allowSecurityChange: opts.allowSecurityChange ?? [],
     },
   );
   for (const line of warningLines(risks)) out.warn(line);

@@ -47,15 +47,15 @@ for (const [label, file] of configs) {
         workloads.every((w) => waveOf(w) >= 1),
         `${env.name}: workloads after their volumes and config`,
       );
-      // cert-manager's objects come first (wave -1): a pod whose certificate Secret is missing cannot start.
+      // cert-manager's objects come first (the CA in wave -2, the rest in -1): a pod whose certificate Secret is missing cannot start.
       const certManager = (o: { apiVersion?: string }) => o.apiVersion === "cert-manager.io/v1";
       t.true(
         objects.filter((o) => !isKafkaWorkload(o) && !certManager(o) && !isHookObject(o)).every((o) => waveOf(o) === 0),
         `${env.name}: everything else in wave 0`,
       );
       t.true(
-        objects.filter(certManager).every((o) => waveOf(o) === -1),
-        `${env.name}: issuers and certificates in wave -1`,
+        objects.filter(certManager).every((o) => waveOf(o) === (o.kind === "Certificate" && o.spec.isCA ? -2 : o.spec.selfSigned ? -2 : -1)),
+        `${env.name}: the CA in wave -2, the other issuers and certificates in wave -1`,
       );
       for (const w of workloads) t.true((w.spec.minReadySeconds ?? 0) >= 10, `${env.name}: ${w.metadata.name} minReadySeconds`);
       // A hashed ConfigMap replaced by a change is pruned after the roll, not before it (Argo CD would

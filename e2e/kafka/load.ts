@@ -35,6 +35,8 @@ export interface LoadOptions {
   tool?: ToolArgvOptions;
   /** Harness settings file for the producer (default `<kafkaHome>/config/e2e-verifiable-producer.properties`). */
   producerConfig?: string;
+  /** Client config of the consumer (security settings), if any. */
+  consumerConfig?: string;
   log?: (line: string) => void;
 }
 
@@ -220,6 +222,7 @@ export function loadArgv(opts: LoadOptions & { runId: number }): { producer: str
       "--reset-policy",
       "earliest",
       "--verbose",
+      ...(opts.consumerConfig !== undefined ? ["--command-config", opts.consumerConfig] : []),
     ],
     opts.tool,
   );

@@ -15,7 +15,8 @@ export type Tool =
   | "cluster"
   | "broker-api-versions"
   | "storage"
-  | "leader-election";
+  | "leader-election"
+  | "acls";
 
 /** Main class of each tool in Kafka 4.x (what bin/kafka-*.sh hands to kafka-run-class.sh). */
 export const TOOL_MAIN_CLASS: Readonly<Record<Tool, string>> = {
@@ -31,6 +32,7 @@ export const TOOL_MAIN_CLASS: Readonly<Record<Tool, string>> = {
   "broker-api-versions": "org.apache.kafka.tools.BrokerApiVersionsCommand",
   storage: "kafka.tools.StorageTool",
   "leader-election": "org.apache.kafka.tools.LeaderElectionCommand",
+  acls: "org.apache.kafka.tools.AclCommand",
 };
 
 export interface ToolArgvOptions {

@@ -666,6 +666,9 @@ export class Cluster {
   }
 
   /** A namespace for clients (tools, load), placed in Kubernetes namespace `ns`. */
+  /** Folders every client container sees (read-only), e.g. the client certificates and configs a security scenario writes: the files a client team would mount. */
+  readonly clientMounts: Array<{ src: string; dst: string }> = [];
+
   async client(ns: string): Promise<Client> {
     const found = this.clients.find((c) => c.namespace === ns);
     if (found) return found;
@@ -728,7 +731,7 @@ export class Cluster {
           KGO_HOSTNAME: "e2e-client",
           KGO_CDIR: cdir,
           KGO_LIBS: this.opts.libDir ?? "",
-          KGO_MOUNTS: "",
+          KGO_MOUNTS: this.clientMounts.map((m) => `${m.src}\t${m.dst}\tro`).join("\n"),
           KGO_HOSTS: client.slot.hostsFile,
           KGO_RESOLV: client.slot.resolvFile,
           KGO_ENVFILE: envFile,

@@ -54,13 +54,21 @@ export const boot: Scenario = {
         .map((v) => v.split("@")[1]) ?? [];
     const kafkaPod = cluster.livePods().find((p) => p.ready && p.namespace === env.namespace);
     if (kafkaPod && voterHosts.length) {
-      const r = await cluster.exec(kafkaPod, [`${BIN}/kafka-metadata-quorum.sh`, "--bootstrap-controller", voterHosts.join(","), "describe", "--status"], {
-        timeoutMs: 120_000,
-      });
+      const r = await cluster.exec(
+        kafkaPod,
+        [`${BIN}/kafka-metadata-quorum.sh`, "--bootstrap-controller", voterHosts.join(","), ...podClientConfig(ctx), "describe", "--status"],
+        {
+          timeoutMs: 120_000,
+        },
+      );
       if (r.code !== 0) problems.push(`kafka-metadata-quorum --bootstrap-controller from ${kafkaPod.name} failed: ${lastLines(r.stderr || r.stdout, 3)}`);
-      const eps = await cluster.exec(kafkaPod, [`${BIN}/kafka-cluster.sh`, "list-endpoints", "--bootstrap-controller", voterHosts.join(",")], {
-        timeoutMs: 120_000,
-      });
+      const eps = await cluster.exec(
+        kafkaPod,
+        [`${BIN}/kafka-cluster.sh`, "list-endpoints", "--bootstrap-controller", voterHosts.join(","), ...podClientConfig(ctx)],
+        {
+          timeoutMs: 120_000,
+        },
+      );
       for (const line of eps.stdout.split("\n").slice(1)) {
         const host = line.trim().split(/\s+/)[1];
         if (!host) continue;
@@ -82,3 +90,8 @@ export const boot: Scenario = {
     };
   },
 };
+
+/** Inside a Kafka pod with internal TLS, tools present the pod's own certificate (base/security's local client config). */
+function podClientConfig(ctx: Context): string[] {
+  return ctx.env.security?.internal === "tls" ? ["--command-config", "/opt/kafka-gitops-security/local-client.properties"] : [];
+}

@@ -38,6 +38,8 @@ export function load(ctx: Context, topic: string, throughput = 100): LoadTest {
     bootstrap: ctx.env.bootstrap,
     topic,
     throughput,
+    ...(ctx.env.security?.producerConfig !== undefined && { producerConfig: ctx.env.security.producerConfig }),
+    ...(ctx.env.security?.internal === "tls" && { consumerConfig: ctx.env.security.adminConfig }),
     tool: { jvm: FAST_CLIENT_JVM },
     log: (l) => ctx.log(`load: ${l}`),
   });

@@ -22,6 +22,24 @@ export interface EnvUnderTest {
   /** broker.rack of each broker that sets it (KAFKA_BROKER_RACK), by node id; empty without rack awareness. */
   racks: Record<number, string>;
   readme: string;
+  /** With `security`: what the team and its clients see; `bootstrap` above is then the harness's admin address. */
+  security?: SecurityUnderTest;
+}
+
+export interface SecurityUnderTest {
+  clients: "scram" | "mtls" | "none";
+  internal: "tls" | "plaintext";
+  /** The clients' bootstrap address (port 9094), from the README. */
+  clientBootstrap: string;
+  /** SCRAM users (from the users Job) or mTLS users (their Certificates): name and Secret. */
+  users: Array<{ name: string; secret: string }>;
+  superUsers: string[];
+  /** An issuer the team provides (not generated in the overlay). */
+  externalIssuer?: { kind: string; name: string };
+  /** Filled by prepareSecurity: the passwords the harness put into the users' Secrets, and the harness's client configs. */
+  passwords: Map<string, string>;
+  adminConfig?: string;
+  producerConfig?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,8 +72,13 @@ export function describeEnv(dir: string, name: string, objects: KObject[]): EnvU
     }
   }
   const readme = readFileSync(join(dir, "overlays", name, "README.md"), "utf8");
-  const bootstrap = /bootstrap from\s+(\S+)/.exec(readme)?.[1];
-  if (!bootstrap) throw new Error(`overlays/${name}/README.md: no bootstrap address`);
+  const readmeBootstrap = /bootstrap from\s+(\S+)/.exec(readme)?.[1];
+  if (!readmeBootstrap) throw new Error(`overlays/${name}/README.md: no bootstrap address`);
+  const security = securityOf(objects, cm.data, readmeBootstrap);
+  // The harness's own tools act as the admin on the inter-broker listener (its certificate is a super user).
+  const bootstrap = security
+    ? `${readmeBootstrap.split(".")[0]?.replace(/-bootstrap$/, "-headless")}.${ns}.svc:${security.internal === "tls" ? 9091 : 9092}`
+    : readmeBootstrap;
   return {
     dir,
     name,
@@ -71,6 +94,41 @@ export function describeEnv(dir: string, name: string, objects: KObject[]): EnvU
     workload,
     racks,
     readme,
+    ...(security && { security }),
+  };
+}
+
+function securityOf(objects: KObject[], data: Record<string, string>, clientBootstrap: string): SecurityUnderTest | undefined {
+  const map = data.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? "";
+  if (!map.includes("CLIENT:")) return undefined;
+  const clients = map.includes("CLIENT:SASL_SSL") ? "scram" : data.KAFKA_LISTENER_NAME_CLIENT_SSL_CLIENT_AUTH === "required" ? "mtls" : "none";
+  const internal = map.includes("INTERNAL:SSL") ? "tls" : "plaintext";
+  const users: Array<{ name: string; secret: string }> = [];
+  const job = objects.find((o) => o.kind === "Job");
+  if (job) {
+    const c = job.spec.template.spec.containers[0];
+    for (const name of c.args ?? []) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const mount = c.volumeMounts.find((m: any) => m.mountPath.endsWith(`/${name}`));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const v = job.spec.template.spec.volumes.find((x: any) => x.name === mount?.name);
+      users.push({ name, secret: v?.secret.secretName });
+    }
+  }
+  for (const o of objects)
+    if (o.kind === "Certificate" && o.metadata.labels?.["kafka-gitops/user"])
+      users.push({ name: o.metadata.labels["kafka-gitops/user"], secret: o.spec.secretName });
+  const issuers = new Set(objects.filter((o) => o.kind === "Issuer").map((o) => o.metadata.name));
+  const ref = objects.find((o) => o.kind === "Certificate" && !o.spec.isCA)?.spec.issuerRef;
+  const superUsers = (data.KAFKA_SUPER_USERS ?? "").split(";").map((u) => u.replace(/^User:/, ""));
+  return {
+    clients,
+    internal,
+    clientBootstrap,
+    users,
+    superUsers,
+    ...(ref && (ref.kind === "ClusterIssuer" || !issuers.has(ref.name)) && { externalIssuer: { kind: ref.kind, name: ref.name } }),
+    passwords: new Map(),
   };
 }
 

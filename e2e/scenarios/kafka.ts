@@ -20,9 +20,19 @@ export const BIN = "/opt/kafka/bin";
 /** Tools are the harness's clients, not the manifests' pods: they start with FAST_CLIENT_JVM. */
 export async function call(ctx: Context, c: ToolCall, timeoutMs = 120_000): Promise<RunResult> {
   const t0 = Date.now();
-  const r = await ctx.cluster.execClient(ctx.client, callArgv(c, { jvm: FAST_CLIENT_JVM }), { timeoutMs });
+  // With `security` the harness's tools are the admin: its certificate on the inter-broker listener (every tool of 4.x takes --command-config).
+  const admin = ctx.env.security?.adminConfig;
+  const withAdmin = admin !== undefined && ctx.env.security?.internal === "tls" ? { ...c, args: withConfig(c.args, admin) } : c;
+  const r = await ctx.cluster.execClient(ctx.client, callArgv(withAdmin, { jvm: FAST_CLIENT_JVM }), { timeoutMs });
   ctx.log(`tool ${c.tool} ${c.args.slice(0, 5).join(" ")}: exit ${r.code ?? r.signal} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   return r;
+}
+
+/** `--command-config FILE` right after the bootstrap address: tools with subcommands (kafka-metadata-quorum describe) take it only there. */
+function withConfig(args: readonly string[], file: string): string[] {
+  const i = args.findIndex((a) => a === "--bootstrap-server" || a === "--bootstrap-controller");
+  if (i < 0) return [...args, "--command-config", file];
+  return [...args.slice(0, i + 2), "--command-config", file, ...args.slice(i + 2)];
 }
 
 export async function mustCall(ctx: Context, c: ToolCall, timeoutMs = 120_000): Promise<string> {

@@ -133,7 +133,7 @@ export function environmentStateOf(model: Model, em: EnvironmentModel): Environm
     kafkaName: model.kafkaName,
     workload: env.workload,
     topology: env.topology,
-    inputs: [...new Set([dirs.workload(em.base), dirs.common, dirs.image])].sort(),
+    inputs: [...new Set([dirs.workload(em.base), dirs.common, dirs.image, ...(em.security !== undefined ? [dirs.security] : [])])].sort(),
     clusterId: em.clusterId,
     voters: em.voters,
     voterIds,

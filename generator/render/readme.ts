@@ -4,6 +4,7 @@
 import type { NodeSizing } from "../config/schema.js";
 import { argoNames, dirs, ENVIRONMENT_README, ports } from "../layout.js";
 import type { EnvironmentModel, Model, NodeGroup } from "../model/model.js";
+import { LOCAL_CLIENT_CONFIG, type SecurityModel } from "../model/security.js";
 import { nodeHost, nodeIds, nodeZone, podName } from "../model/model.js";
 import { markdownFile } from "./files.js";
 import { renderTemplate } from "./template.js";
@@ -49,6 +50,7 @@ function zonesText(em: EnvironmentModel): string | null {
 /** Everything the template shows, computed here so the template only places it. */
 export function readmeData(model: Model, em: EnvironmentModel) {
   const { env } = em;
+  const sec = em.security;
   const { names } = model;
   const groups = em.groups.filter((g) => g.count > 0);
   const brokerGroup = groups.find((g) => g.roles.includes("broker"))!;
@@ -102,8 +104,16 @@ export function readmeData(model: Model, em: EnvironmentModel) {
     pinned: env.nodes !== undefined ? env.nodes.join(", ") : null,
     zones: zonesText(em),
     settings,
-    bootstrap: `${names.bootstrap}.${env.namespace}.svc:${ports.client.port}`,
-    advertised: `${nodeHost(env, names, brokerGroup, brokerGroup.firstId)}:${ports.client.port}`,
+    bootstrap: `${names.bootstrap}.${env.namespace}.svc:${sec?.client.port ?? ports.client.port}`,
+    advertised: `${nodeHost(env, names, brokerGroup, brokerGroup.firstId)}:${sec?.client.port ?? ports.client.port}`,
+    protocol:
+      sec === undefined ? "PLAINTEXT" : sec.clients === "scram" ? "SASL_SSL (SCRAM-SHA-512)" : sec.clients === "mtls" ? "TLS with a client certificate" : "TLS",
+    // Operator commands from a broker pod: the pod's own listener. With internal TLS the pod's certificate (a super user), else PLAINTEXT.
+    tool:
+      sec === undefined
+        ? `--bootstrap-server ${names.bootstrap}.${env.namespace}.svc:${ports.client.port}`
+        : `--bootstrap-server ${nodeHost(env, names, brokerGroup, brokerGroup.firstId)}:${sec.interBroker.port}${sec.internal === "tls" ? ` --command-config ${LOCAL_CLIENT_CONFIG}` : ""}`,
+    security: sec === undefined ? null : securityReadme(model, em, sec),
     clientNamespaces: env.clients.namespaces.join(", "),
     // kubectl exec needs a pod; a Deployment's pod name is random, `deploy/<name>` picks it.
     exec: `kubectl -n ${env.namespace} exec -it ${env.workload === "statefulset" ? firstBroker : `deploy/${firstBroker}`} --`,
@@ -112,6 +122,42 @@ export function readmeData(model: Model, em: EnvironmentModel) {
     minIsr: em.settings["min.insync.replicas"] ?? "1",
     partitions: em.settings["num.partitions"] ?? "3",
     overlay: dirs.overlay(env.name),
+  };
+}
+
+function securityReadme(model: Model, em: EnvironmentModel, sec: SecurityModel) {
+  const user = sec.users[0]?.name ?? "NAME";
+  const trust = ["ssl.truststore.type=PEM", "ssl.truststore.location=/etc/kafka-client/ca/ca.crt"];
+  // Secrets are read from files by Kafka's DirectoryConfigProvider: client.properties itself holds nothing secret.
+  const provider = ["config.providers=dir", "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider"];
+  const props =
+    sec.clients === "scram"
+      ? [
+          ...provider,
+          "security.protocol=SASL_SSL",
+          "sasl.mechanism=SCRAM-SHA-512",
+          `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="\${dir:/etc/kafka-client/credentials:password}";`,
+          ...trust,
+        ]
+      : sec.clients === "mtls"
+        ? ["security.protocol=SSL", "ssl.keystore.type=PEM", "ssl.keystore.location=/etc/kafka-client/credentials/tls-combined.pem", ...trust]
+        : ["security.protocol=SSL", ...trust];
+  const users = sec.users.map((u) => `\`${u.name}\` (Secret \`${u.secret}\`)`).join(", ");
+  return {
+    plaintextInside: sec.internal === "plaintext",
+    issuer: sec.ownCa ? "a CA of this environment's own" : `${sec.issuerRef.kind} \`${sec.issuerRef.name}\``,
+    superUsers: sec.superUsers.map((u) => `\`${u}\``).join(", "),
+    tlsSecret: model.names.tls,
+    scram: sec.clients === "scram",
+    mtls: sec.clients === "mtls",
+    transition: sec.transition,
+    credentials:
+      sec.clients === "scram"
+        ? `Clients authenticate with SCRAM-SHA-512. Users: ${users || "none yet"}; the team creates each Secret in \`${em.env.namespace}\` (key \`password\` unless configured), and the users Job sets the credential after every sync. Mount the same password where the client runs.`
+        : sec.clients === "mtls"
+          ? `Clients authenticate with a certificate; the principal is its CN. Users: ${users || "none yet"}; cert-manager writes each one's certificate into its Secret in \`${em.env.namespace}\`.`
+          : "Clients are not authenticated: every client is User:ANONYMOUS and needs an ACL for that principal.",
+    clientProperties: props.join("\n"),
   };
 }
 

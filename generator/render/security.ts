@@ -40,8 +40,13 @@ const CERT_MANAGER = "cert-manager.io/v1";
 const USERS_SCRIPT = "users.sh";
 const RELOAD_SCRIPT = "tls-reload.sh";
 const LOCAL_CLIENT = "local-client.properties";
-/** Certificates and issuers before every workload: a pod whose certificate Secret does not exist yet cannot start. */
+/**
+ * Certificates and issuers before every workload: a pod whose certificate Secret does not exist yet cannot start.
+ * The generated CA one wave earlier: a CA Issuer whose Secret does not exist yet is Degraded by Argo CD's
+ * cert-manager health check, which fails the wave; a Certificate waiting for its issuer is only Progressing.
+ */
 const CERTIFICATE_WAVE = "-1";
+const CA_WAVE = "-2";
 /** cert-manager's default lifetime, renewed a month ahead: a failing issuer leaves weeks to notice. */
 const NODE_CERT = { duration: "2160h", renewBefore: "720h" };
 const CA_CERT = { duration: "87600h", renewBefore: "8760h" };
@@ -268,6 +273,7 @@ function securityNotes(em: EnvironmentModel, sec: SecurityModel): string[] {
 function securityObjects(model: Model, em: EnvironmentModel, sec: SecurityModel, removedUsers: readonly string[]): unknown[] {
   const { names } = model;
   const wave = { [annotations.argoSyncWave]: CERTIFICATE_WAVE };
+  const caWave = { [annotations.argoSyncWave]: CA_WAVE };
   const issuerRef = { group: "cert-manager.io", kind: sec.issuerRef.kind, name: sec.issuerRef.name };
   // ECDSA P-256 in PKCS#8: the form Kafka's PEM keystore reads without a password.
   const privateKey = { algorithm: "ECDSA", size: 256, encoding: "PKCS8", rotationPolicy: "Always" };
@@ -289,11 +295,11 @@ function securityObjects(model: Model, em: EnvironmentModel, sec: SecurityModel,
   const out: unknown[] = [];
   if (sec.ownCa)
     out.push(
-      { apiVersion: CERT_MANAGER, kind: "Issuer", metadata: { ...metadata(model, names.selfSignedIssuer), annotations: wave }, spec: { selfSigned: {} } },
+      { apiVersion: CERT_MANAGER, kind: "Issuer", metadata: { ...metadata(model, names.selfSignedIssuer), annotations: caWave }, spec: { selfSigned: {} } },
       {
         apiVersion: CERT_MANAGER,
         kind: "Certificate",
-        metadata: { ...metadata(model, names.ca), annotations: wave },
+        metadata: { ...metadata(model, names.ca), annotations: caWave },
         spec: {
           secretName: names.ca,
           isCA: true,

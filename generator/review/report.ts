@@ -67,6 +67,8 @@ const RISK_OBJECT_KINDS: Record<WarningKind, readonly string[] | "all"> = {
   "storage-grown-statefulset": ["StatefulSet", "PersistentVolumeClaim"],
   "workload-switched": "all",
   "workload-switch-waits": "all",
+  "security-enabled": "all",
+  "security-changed": "all",
   "image-downgraded": ["StatefulSet", "Deployment"],
   "sync-loosened": ["Application"],
   "sync-enabled": ["Application"],

@@ -33,6 +33,8 @@ export const WARNING_KINDS = [
   "zone-pinned",
   "workload-switched",
   "workload-switch-waits",
+  "security-enabled",
+  "security-changed",
   "image-downgraded",
   "sync-loosened",
   "sync-enabled",
@@ -321,6 +323,34 @@ function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
       `Merge in a maintenance window and tell the clients. After a switch back to statefulset, Argo CD may list the volume claims as requiring pruning: never prune them.`,
     );
 
+  if (b.settings && a.settings) {
+    const before = listenerSecurity(b.settings);
+    const after = listenerSecurity(a.settings);
+    const what = (s: ListenerSecurity) => (s.secured ? `clients ${s.client}, internal ${s.internal}` : "PLAINTEXT everywhere");
+    if (!before.secured && after.secured && after.internal === "PLAINTEXT")
+      warn(
+        "security-enabled",
+        at("security"),
+        "security is turned on: clients move to TLS on port 9094 and every node restarts once, one at a time (the inter-broker and quorum traffic stays on its PLAINTEXT listeners)",
+        `Keep security.transition: true until every client of ${env} uses port 9094 (9092 stays open meanwhile), then set it to false: that step only closes 9092 in the NetworkPolicy, no roll.`,
+      );
+    else if (before.secured !== after.secured || (before.secured && (before.client !== after.client || before.internal !== after.internal)))
+      warn(
+        "security-changed",
+        at("security"),
+        `listener security changes on a running cluster (${what(before)} -> ${what(after)}): ${
+          !after.secured
+            ? "every client that authenticates is cut off and everyone may read and write every topic"
+            : before.internal !== after.internal
+              ? "the quorum and inter-broker listeners switch protocol in one roll, so rolled and not-yet-rolled nodes cannot talk to each other"
+              : "every client must change its configuration at the moment the brokers roll"
+        }`,
+        !before.secured
+          ? `Turn security on for a running cluster with security.internal: plaintext and security.transition: true first; internal TLS is for new environments (moving a running quorum to TLS is not automated).`
+          : `Only for a cluster with no clients yet, or in a maintenance window with every client reconfigured at once.`,
+      );
+  }
+
   const bv = versionOf(b.image);
   const av = versionOf(a.image);
   if (bv && av && compareVersions(av, bv) < 0)
@@ -390,4 +420,18 @@ function syncRisks(env: string, b: SyncState, a: SyncState): Warning[] {
       advice: `Before merging, open the Application in Argo CD and check its diff and the resources marked "requires pruning": make sure nothing there should survive.`,
     });
   return out;
+}
+
+interface ListenerSecurity {
+  secured: boolean;
+  client?: string;
+  internal?: string;
+}
+
+/** What the committed or new settings say about the listeners: the clients' protocol (and client auth) and the inter-broker one. */
+function listenerSecurity(settings: Record<string, string>): ListenerSecurity {
+  const map = Object.fromEntries((settings["listener.security.protocol.map"] ?? "").split(",").map((e) => e.split(":") as [string, string]));
+  if (map["CLIENT"] === undefined) return { secured: false };
+  const auth = settings["listener.name.client.ssl.client.auth"] === "required" ? "+mtls" : "";
+  return { secured: true, client: `${map["CLIENT"]}${auth}`, internal: map[settings["inter.broker.listener.name"] ?? ""] ?? "?" };
 }

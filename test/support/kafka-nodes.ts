@@ -645,9 +645,14 @@ function deploymentPods(deployment: any): PodInstance[] {
   ];
 }
 
-/** Containers that run a Kafka node: the image's own command. A container of the image with a command of its own (the tls-reload sidecar) runs a script, not Kafka. */
+/**
+ * Containers that run a Kafka node: the first container of the image, whatever its command (a replaced
+ * command is checked as such), and any further one that keeps the image's command. A further container of
+ * the image with a command of its own (the tls-reload sidecar) runs a script beside Kafka, not a node.
+ */
 function kafkaContainers(workload: any): any[] {
-  return (workload?.spec?.template?.spec?.containers ?? []).filter((c: any) => isKafkaImage(c?.image) && c?.command === undefined);
+  const ofImage = (workload?.spec?.template?.spec?.containers ?? []).filter((c: any) => isKafkaImage(c?.image));
+  return ofImage.filter((c: any, i: number) => i === 0 || c?.command === undefined);
 }
 
 function kafkaWorkloads(objects: any[]): any[] {
