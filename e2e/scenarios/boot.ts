@@ -22,7 +22,8 @@ export const boot: Scenario = {
     const problems: string[] = [];
     const notReady = cluster
       .livePods()
-      .filter((p) => !p.ready)
+      // A finished Job's pod (the users Job) is done, not unready.
+      .filter((p) => !p.ready && p.phase !== "Succeeded")
       .map((p) => p.name);
     if (notReady.length) problems.push(`not Ready: ${notReady.join(", ")}`);
     const { q, b, registered } = await clusterFacts(ctx);
