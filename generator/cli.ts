@@ -49,6 +49,8 @@ Options of scaffold:
                        2 nodes or more (delete the old Deployments when the sync waits)
   --allow-security-change ENV   allow turning security off for ENV, or changing its
                        client or internal protocol on the running cluster
+  --allow-remove-user NAME   delete user NAME's SCRAM credential (the users Job does it);
+                       without it a user removed from the config keeps its credential
                        (the ENV flags repeat for several environments)
   --debug         print the stack trace of a failure
   -h, --help      show this help
@@ -147,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
         "allow-durability-change": { type: "string", multiple: true, default: [] },
         "allow-workload-switch": { type: "string", multiple: true, default: [] },
         "allow-security-change": { type: "string", multiple: true, default: [] },
+        "allow-remove-user": { type: "string", multiple: true, default: [] },
         base: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -186,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
       allowDurabilityChange: values["allow-durability-change"],
       allowWorkloadSwitch: values["allow-workload-switch"],
       allowSecurityChange: values["allow-security-change"],
+      allowRemoveUser: values["allow-remove-user"],
       verbose: values.verbose,
       ...(values.base !== undefined && { base: values.base }),
     },

@@ -33,6 +33,8 @@ export interface GuardOptions {
   allowWorkloadSwitch?: readonly string[];
   /** --allow-security-change ENV: security turned off, or a change of its listeners' protocols on a running cluster. */
   allowSecurityChange?: readonly string[];
+  /** --allow-remove-user NAME: delete these users' SCRAM credentials (users, not environments). */
+  allowRemoveUser?: readonly string[];
 }
 
 type PerEnvironment =
@@ -42,7 +44,8 @@ type PerEnvironment =
   | "allowStorageChange"
   | "allowDurabilityChange"
   | "allowWorkloadSwitch"
-  | "allowSecurityChange";
+  | "allowSecurityChange"
+  | "allowRemoveUser";
 
 interface Guard {
   flag: string;
@@ -70,6 +73,7 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
   "zone-changed": storage,
   "storage-shrunk": storage,
   "storage-class-changed": storage,
+  "user-removed": { flag: "--allow-remove-user", option: "allowRemoveUser", hint: "once no client uses it" },
   "security-changed": {
     flag: "--allow-security-change",
     option: "allowSecurityChange",
@@ -89,7 +93,7 @@ export const GUARDS: Partial<Record<WarningKind, Guard>> = {
 
 function allowed(w: Warning, guard: Guard, opts: GuardOptions): boolean {
   if (guard.option === undefined) return opts.allowScaleDown;
-  return (opts[guard.option] ?? []).includes(w.environment);
+  return (opts[guard.option] ?? []).includes(w.subject ?? w.environment);
 }
 
 /** The refusals among `warnings`; `against` names the side they were compared with, e.g. "HEAD at 1a2b3c4". */
@@ -99,7 +103,7 @@ export function refusals(warnings: readonly Warning[], opts: GuardOptions, again
     const guard = GUARDS[w.kind];
     if (!guard || allowed(w, guard, opts)) continue;
     const why = w.message.replace(new RegExp(`^${w.environment}: `), "");
-    const flag = guard.option === undefined ? guard.flag : `${guard.flag} ${w.environment}`;
+    const flag = guard.option === undefined ? guard.flag : `${guard.flag} ${w.subject ?? w.environment}`;
     out.push({
       path: w.path,
       message: `refused: ${why}${against ? ` (compared with ${against})` : ""}. Safe way: ${w.advice} Then, ${guard.hint}, pass ${flag}.`,

@@ -48,6 +48,7 @@ export interface ScaffoldOptions {
   allowDurabilityChange?: readonly string[];
   allowWorkloadSwitch?: readonly string[];
   allowSecurityChange?: readonly string[];
+  allowRemoveUser?: readonly string[];
   /** --base REF: the committed revision the guards compare with (default HEAD). */
   base?: string;
   /** --verbose: every file (and with dryRun every diff), not only the per-environment summary. */
@@ -85,7 +86,8 @@ export async function runScaffold(opts: ScaffoldOptions, print: Print | Output):
 async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<ScaffoldResult> {
   const dir = resolve(opts.dir);
   const configPath = resolve(dir, opts.config ?? CONFIG_FILE);
-  const { tree, model, command } = await renderTarget(dir, configPath);
+  // --allow-remove-user: the users Job deletes these credentials (the guard lets only listed names through).
+  const { tree, model, command } = await renderTarget(dir, configPath, undefined, opts.allowRemoveUser ?? []);
   const configWarns = configWarnings(model.config);
   for (const w of configWarns) out.warn(`warning: ${formatProblem(w)}`);
   for (const line of localWarnings(dir, model)) out.warn(line);
@@ -119,6 +121,7 @@ async function scaffoldSteps(opts: ScaffoldOptions, out: Output): Promise<Scaffo
       allowDurabilityChange: opts.allowDurabilityChange ?? [],
       allowWorkloadSwitch: opts.allowWorkloadSwitch ?? [],
       allowSecurityChange: opts.allowSecurityChange ?? [],
+      allowRemoveUser: opts.allowRemoveUser ?? [],
     },
   );
   for (const line of warningLines(risks)) out.warn(line);

@@ -103,7 +103,7 @@ export interface Target {
  * for this directory, plus the record of its files. `configText` renders another
  * version of the config (e.g. a revision's) as if it were at `configPath`.
  */
-export async function renderTarget(dir: string, configPath: string, configText?: string): Promise<Target> {
+export async function renderTarget(dir: string, configPath: string, configText?: string, removeUsers: readonly string[] = []): Promise<Target> {
   // git starts first and runs while the config is read and validated.
   const prefixPromise = repoPath(dir);
   const { config, text } = configText === undefined ? await loadConfig(configPath) : { config: parseConfig(configText, configPath), text: configText };
@@ -114,6 +114,6 @@ export async function renderTarget(dir: string, configPath: string, configText?:
     model.environments.map((em) => em.env.name),
   );
   const { hint, command } = regenerateHint(dir, prefix, configPath);
-  const tree = withRegenerateHint(withGeneratedList(renderTree(model, { repoPath: prefix, localOverlays: local })), hint);
+  const tree = withRegenerateHint(withGeneratedList(renderTree(model, { repoPath: prefix, localOverlays: local, removeUsers })), hint);
   return { tree, model, configText: text, prefix, local, command };
 }

@@ -2,7 +2,7 @@
 // expected voters and a leader, every broker is registered and unfenced, the internal topics exist
 // with the configured replication factor, the controllers' advertised endpoints resolve, and (when pods set
 // broker.rack) every broker registered with its rack and each partition of an RF-3 topic spans distinct racks.
-import { BIN, brokers, call, lastLines, mainClassArgv, quorum, sleep } from "./kafka.js";
+import { adminConfigArgs, BIN, brokers, call, lastLines, mainClassArgv, quorum, sleep } from "./kafka.js";
 import { describeTopicsCall, parseTopicDescribe } from "../kafka/tools.js";
 import { rackProblems } from "./racks.js";
 import type { Context, Outcome, Scenario } from "./types.js";
@@ -35,7 +35,14 @@ export const boot: Scenario = {
     // __consumer_offsets is created on the first coordinator lookup: describe a group to trigger it.
     await cluster.execClient(
       ctx.client,
-      mainClassArgv("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", ["--bootstrap-server", env.bootstrap, "--describe", "--group", "e2e-boot"]),
+      mainClassArgv("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", [
+        "--bootstrap-server",
+        env.bootstrap,
+        ...adminConfigArgs(ctx),
+        "--describe",
+        "--group",
+        "e2e-boot",
+      ]),
       { timeoutMs: 120_000 },
     );
     let offsetsRf = 0;

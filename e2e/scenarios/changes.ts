@@ -23,6 +23,8 @@ export interface ChangeOptions {
   flags?: string[];
   /** What an operator does by hand while the sync runs (it runs beside the sync, which waits for it). */
   during?: () => Promise<void>;
+  /** What the team does before the sync, knowing the new tree (e.g. create the users' password Secrets). */
+  beforeApply?: (next: EnvUnderTest) => Promise<void>;
 }
 
 /** Edits, re-scaffolds, syncs; ctx.env then describes the new tree. Returns the new environment. */
@@ -33,6 +35,7 @@ export async function change(ctx: Context, edits: [path: (string | number)[], va
   await copy.scaffold(opts.flags);
   const objects = await renderOverlay(copy.dir, ctx.env.name);
   const next = describeEnv(copy.dir, ctx.env.name, objects);
+  await opts.beforeApply?.(next);
   await Promise.all([ctx.cluster.apply(objects, { healthTimeoutMs }), opts.during?.()]);
   await ctx.cluster.waitHealthy(healthTimeoutMs);
   ctx.env = next;

@@ -6,8 +6,9 @@ import { readme } from "./readme.js";
 import { roll } from "./roll.js";
 import { scaleUp } from "./scale-up.js";
 import { security } from "./security.js";
+import { securityTransition } from "./security-transition.js";
 import { slowRecovery } from "./slow-recovery.js";
 import { switchWorkload } from "./switch-workload.js";
 import type { Scenario } from "./types.js";
 
-export const SCENARIOS: Scenario[] = [boot, readme, security, killBroker, slowRecovery, controllerFailover, roll, scaleUp, switchWorkload];
+export const SCENARIOS: Scenario[] = [boot, readme, security, killBroker, slowRecovery, controllerFailover, roll, scaleUp, switchWorkload, securityTransition];

@@ -28,6 +28,12 @@ export async function call(ctx: Context, c: ToolCall, timeoutMs = 120_000): Prom
   return r;
 }
 
+/** The harness's admin client config for a tool it runs itself (not through call()), e.g. a main class without a bin script. */
+export function adminConfigArgs(ctx: Context): string[] {
+  const admin = ctx.env.security?.adminConfig;
+  return admin !== undefined && ctx.env.security?.internal === "tls" ? ["--command-config", admin] : [];
+}
+
 /** `--command-config FILE` right after the bootstrap address: tools with subcommands (kafka-metadata-quorum describe) take it only there. */
 function withConfig(args: readonly string[], file: string): string[] {
   const i = args.findIndex((a) => a === "--bootstrap-server" || a === "--bootstrap-controller");

@@ -91,6 +91,8 @@ function clientConfig(name: string, text: string): string {
 interface Attempt {
   ok: boolean;
   why: string;
+  /** Everything the client printed. */
+  output: string;
 }
 
 /** One produce of one record with a client config, then (when asked) one consume: what a client team would try first. */
@@ -115,6 +117,7 @@ async function produce(ctx: Context, bootstrap: string, config: string, topic: s
   );
   const r = await ctx.cluster.execClient(ctx.client, argv, { input: `${value}\n`, timeoutMs: 90_000 });
   const err = r.stderr + r.stdout;
+  ctx.log(`security: produce with ${config} to ${bootstrap}: exit ${r.code}: ${lastLines(err, 3)}`);
   const failed = r.code !== 0 || /ERROR|Exception/.test(err);
   return {
     ok: !failed,
@@ -125,6 +128,7 @@ async function produce(ctx: Context, bootstrap: string, config: string, topic: s
         .join("\n") || err,
       2,
     ),
+    output: err,
   };
 }
 
@@ -149,7 +153,7 @@ async function consume(ctx: Context, bootstrap: string, config: string, topic: s
     { jvm: FAST_CLIENT_JVM },
   );
   const r = await ctx.cluster.execClient(ctx.client, argv, { timeoutMs: 90_000 });
-  return { ok: r.stdout.split("\n").includes(expect), why: lastLines(r.stderr || r.stdout, 2) };
+  return { ok: r.stdout.split("\n").includes(expect), why: lastLines(r.stderr || r.stdout, 2), output: r.stdout + r.stderr };
 }
 
 async function acl(ctx: Context, principal: string, topic: string): Promise<void> {
@@ -185,6 +189,11 @@ async function servedSerial(ctx: Context, hostPort: string): Promise<string | un
   return /serial=(\w+)/.exec(r.stdout)?.[1];
 }
 
+/** What a client prints when the broker drops a connection that does not speak the listener's protocol. */
+const DISCONNECTED = /disconnected|Disconnected|TimeoutException/;
+const HANDSHAKE = /SslAuthenticationException|SSL handshake failed|handshake/i;
+const DENIED = /TopicAuthorizationException|Topic authorization failed|Not authorized/;
+
 export const security: Scenario = {
   name: "security",
   skip: (env) => (env.security ? undefined : "no `security` in this environment"),
@@ -194,9 +203,11 @@ export const security: Scenario = {
     await createTopic(ctx, topic, 1);
     const results: string[] = [];
     const fail = (what: string, a: Attempt): Outcome => ({ passed: false, detail: `${what}: ${a.why || "no detail"}; checked so far: ${results.join("; ")}` });
-    const expect = async (what: string, shouldWork: boolean, attempt: Promise<Attempt>) => {
+    // A refusal counts only for its own reason (a client that cannot even start is no proof of anything).
+    const expect = async (what: string, shouldWork: boolean, attempt: Promise<Attempt>, because?: RegExp) => {
       const a = await attempt;
       if (a.ok !== shouldWork) return fail(`${what} ${shouldWork ? "was refused" : "was let in"}`, a);
+      if (!shouldWork && because && !because.test(a.output)) return fail(`${what} was refused for another reason than ${because}`, a);
       results.push(`${what}: ${shouldWork ? "ok" : "refused"}`);
       return undefined;
     };
@@ -211,15 +222,20 @@ export const security: Scenario = {
 
     let r: Outcome | undefined;
     // Refused at the door: PLAINTEXT on the TLS port, TLS without credentials, a certificate from another CA.
-    r = await expect("PLAINTEXT client on the client port", false, produce(ctx, client, plaintext, topic, "x"));
+    r = await expect("PLAINTEXT client on the client port", false, produce(ctx, client, plaintext, topic, "x"), DISCONNECTED);
     if (r) return r;
     if (sec.clients !== "none") {
-      r = await expect("TLS client without credentials", false, produce(ctx, client, anonymousTls, topic, "x"));
+      r = await expect(
+        "TLS client without credentials",
+        false,
+        produce(ctx, client, anonymousTls, topic, "x"),
+        sec.clients === "mtls" ? HANDSHAKE : DISCONNECTED,
+      );
       if (r) return r;
     }
     const internalHost = ctx.env.bootstrap;
     if (sec.internal === "tls") {
-      r = await expect("certificate of another CA on the inter-broker listener", false, produce(ctx, internalHost, foreignConfig, topic, "x"));
+      r = await expect("certificate of another CA on the inter-broker listener", false, produce(ctx, internalHost, foreignConfig, topic, "x"), HANDSHAKE);
       if (r) return r;
     }
     if (sec.clients === "scram") {
@@ -228,9 +244,9 @@ export const security: Scenario = {
       if (!user) return { passed: false, detail: "the environment lists no SCRAM user that is not a super user" };
       const good = clientConfig(`${user.name}.properties`, scramClient(user.name, sec.passwords.get(user.name)!));
       const wrong = clientConfig(`${user.name}-wrong.properties`, scramClient(user.name, "not-the-password"));
-      r = await expect("SCRAM with a wrong password", false, produce(ctx, client, wrong, topic, "x"));
+      r = await expect("SCRAM with a wrong password", false, produce(ctx, client, wrong, topic, "x"), /SaslAuthenticationException|invalid credentials/);
       if (r) return r;
-      r = await expect(`SCRAM user ${user.name} without an ACL`, false, produce(ctx, client, good, topic, "x"));
+      r = await expect(`SCRAM user ${user.name} without an ACL`, false, produce(ctx, client, good, topic, "x"), DENIED);
       if (r) return r;
       if (superUser) {
         const su = clientConfig(`${superUser.name}.properties`, scramClient(superUser.name, sec.passwords.get(superUser.name)!));
@@ -255,9 +271,9 @@ export const security: Scenario = {
       if (!combined) return { passed: false, detail: `cert-manager wrote no certificate for ${user.name} into ${user.secret}` };
       writeFileSync(join(hostDir(), `${user.name}.pem`), combined);
       const good = clientConfig(`${user.name}.properties`, pemClient(`${CLIENT_FILES}/${user.name}.pem`));
-      r = await expect("certificate of another CA on the client port", false, produce(ctx, client, foreignConfig, topic, "x"));
+      r = await expect("certificate of another CA on the client port", false, produce(ctx, client, foreignConfig, topic, "x"), HANDSHAKE);
       if (r) return r;
-      r = await expect(`mTLS user ${user.name} without an ACL`, false, produce(ctx, client, good, topic, "x"));
+      r = await expect(`mTLS user ${user.name} without an ACL`, false, produce(ctx, client, good, topic, "x"), DENIED);
       if (r) return r;
       await acl(ctx, user.name, topic);
       await sleep(2000);
@@ -270,7 +286,14 @@ export const security: Scenario = {
     // Renewal: cert-manager writes a new key and certificate; the reloader makes every listener serve it, no restart.
     const kafkaName = ctx.env.bootstrap.split(".")[0]!.replace(/-headless$/, "");
     const restartsBefore = ctx.cluster.livePods().reduce((n, p) => n + p.containers.reduce((m, c) => m + c.restartCount, 0), 0);
-    const hosts = [client, ...(sec.internal === "tls" ? [internalHost] : [])];
+    // Every listener that serves the certificate: clients', inter-broker, and each voter's controller listener.
+    const voterHosts =
+      sec.internal === "tls"
+        ? (ctx.env.objects.find((o) => o.kind === "ConfigMap" && o.data?.KAFKA_CONTROLLER_QUORUM_VOTERS)?.data?.KAFKA_CONTROLLER_QUORUM_VOTERS ?? "")
+            .split(",")
+            .map((v: string) => v.split("@")[1]!)
+        : [];
+    const hosts = [client, ...(sec.internal === "tls" ? [internalHost] : []), ...voterHosts];
     const before = await Promise.all(hosts.map((h) => servedSerial(ctx, h)));
     await ctx.cluster.certManager.renew(ctx.env.namespace, `${kafkaName}-tls`);
     const issued = secretText(ctx.cluster, ctx.env.namespace, `${kafkaName}-tls`, "tls.crt");

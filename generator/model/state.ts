@@ -72,6 +72,8 @@ export interface EnvironmentState {
   controllerNodes?: { storage: Volume; resources: Resources; heap: string };
   /** Effective server.properties (base/common and the overlay), without CLUSTER_ID and the voters. */
   settings: Record<string, string>;
+  /** With `security`: the principals that exist (SCRAM users of the users Job, or mTLS users' certificates), sorted. */
+  users?: string[];
   sync: SyncState;
 }
 
@@ -147,6 +149,7 @@ export function environmentStateOf(model: Model, em: EnvironmentModel): Environm
       controllerNodes: { storage: volume(env.controllerNodes.storage), resources: resources(env.controllerNodes.resources), heap: env.controllerNodes.heap },
     }),
     settings: sortedRecord({ ...model.sharedSettings, ...em.settings }),
+    ...(em.security !== undefined && { users: em.security.users.map((u) => u.name).sort() }),
     sync: {
       application: argoNames(model.kafkaName, model.config.argocd.project).application(env.name),
       automated,

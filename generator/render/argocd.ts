@@ -48,7 +48,8 @@ export function securityKindsOf(model: Model): GroupKind[] {
   return [
     securityKinds.certificate,
     ...(secured.some((s) => s.ownCa) ? [securityKinds.issuer] : []),
-    ...(secured.some((s) => s.clients === "scram" && s.users.length > 0) ? [securityKinds.job] : []),
+    // Any SCRAM environment may render the users Job (also to delete the last user's credential).
+    ...(secured.some((s) => s.clients === "scram") ? [securityKinds.job] : []),
   ];
 }
 

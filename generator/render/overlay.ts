@@ -229,7 +229,7 @@ function networkPolicy(model: Model, em: EnvironmentModel) {
           ports: clientPorts.map((port) => ({ protocol: "TCP", port })),
         },
         // The users Job talks to the brokers' inter-broker listener with the admin certificate.
-        ...(sec?.clients === "scram" && sec.users.length > 0
+        ...(sec?.clients === "scram"
           ? [
               {
                 from: [{ podSelector: { matchLabels: { [labelKeys.name]: model.names.usersJob, [labelKeys.instance]: model.kafkaName } } }],
@@ -249,7 +249,7 @@ function networkPolicyNotes(em: EnvironmentModel): string[] {
   const clientPorts = clientServicePorts(sec).map((l) => l.port);
   return [
     `Clients in ${em.env.clients.namespaces.join(", ")} may reach port${clientPorts.length > 1 ? "s" : ""} ${clientPorts.join(" and ")}${sec.transition ? " (9092 only until the transition ends)" : ""};`,
-    `only Kafka's own pods reach the inter-broker (${sec.interBroker.port}) and controller (${sec.controller.port}) ports${sec.clients === "scram" && sec.users.length > 0 ? ", and the users Job the inter-broker one" : ""}.`,
+    `only Kafka's own pods reach the inter-broker (${sec.interBroker.port}) and controller (${sec.controller.port}) ports${sec.clients === "scram" ? ", and the users Job the inter-broker one" : ""}.`,
   ];
 }
 

@@ -16,12 +16,21 @@ export interface RenderOptions {
   repoPath?: string;
   /** Environments whose overlays/<env>/local/ holds a kustomization: their overlay includes it. */
   localOverlays?: ReadonlySet<string>;
+  /** --allow-remove-user: SCRAM users whose credentials the users Job of every secured environment that no longer lists them deletes. */
+  removeUsers?: readonly string[];
 }
 
 export function renderTree(model: Model, opts: RenderOptions = {}): FileTree {
   const files: Array<[string, string]> = [
     ...renderBase(model),
-    ...model.environments.flatMap((em) => renderOverlay(model, em, opts.localOverlays?.has(em.env.name) ?? false)),
+    ...model.environments.flatMap((em) =>
+      renderOverlay(
+        model,
+        em,
+        opts.localOverlays?.has(em.env.name) ?? false,
+        (opts.removeUsers ?? []).filter((u) => em.security?.clients === "scram" && !em.security.users.some((x) => x.name === u)),
+      ),
+    ),
     ...model.environments.map((em) => renderEnvironmentReadme(model, em)),
     ...renderClusters(model, opts.repoPath ?? ""),
     [SCHEMA_FILE, renderJsonSchema()],

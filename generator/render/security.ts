@@ -180,7 +180,9 @@ function usersScript(): string[] {
     '  else failed+=("$user"); fi',
     "done",
     "for user in ${DELETE_USERS:-}; do",
-    `  if configs --alter --entity-type users --entity-name "$user" --delete-config ${SCRAM_MECHANISM} >/dev/null; then echo "user $user: deleted"; else failed+=("$user"); fi`,
+    `  if out=$(configs --alter --entity-type users --entity-name "$user" --delete-config ${SCRAM_MECHANISM} 2>&1); then echo "user $user: deleted"`,
+    '  elif printf \'%s\' "$out" | grep -q "does not exist"; then echo "user $user: no credential (already deleted)"',
+    '  else printf \'%s\\n\' "$out" >&2; failed+=("$user"); fi',
     "done",
     'if [ "${#failed[@]}" -gt 0 ]; then echo "failed: ${failed[*]}" >&2; exit 1; fi',
   ];

@@ -68,6 +68,7 @@ const RISK_OBJECT_KINDS: Record<WarningKind, readonly string[] | "all"> = {
   "workload-switched": "all",
   "workload-switch-waits": "all",
   "security-enabled": "all",
+  "user-removed": ["Job", "Certificate"],
   "security-changed": "all",
   "image-downgraded": ["StatefulSet", "Deployment"],
   "sync-loosened": ["Application"],

@@ -34,6 +34,7 @@ export const WARNING_KINDS = [
   "workload-switched",
   "workload-switch-waits",
   "security-enabled",
+  "user-removed",
   "security-changed",
   "image-downgraded",
   "sync-loosened",
@@ -44,6 +45,8 @@ export type WarningKind = (typeof WARNING_KINDS)[number];
 
 export interface Warning {
   environment: string;
+  /** What the guard's flag names when it is not the environment (a user for --allow-remove-user). */
+  subject?: string;
   kind: WarningKind;
   /** The config key the change is about, e.g. environments.prod.storage.size or kafka.name. */
   path: ConfigPath;
@@ -322,6 +325,16 @@ function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
       `workload switches from ${b.workload} to ${a.workload}: every broker restarts at once (the old pods must release their volumes first), a short outage; node ids, CLUSTER_ID and volumes are kept`,
       `Merge in a maintenance window and tell the clients. After a switch back to statefulset, Argo CD may list the volume claims as requiring pruning: never prune them.`,
     );
+
+  for (const user of (b.users ?? []).filter((u) => a.users !== undefined && !a.users.includes(u)))
+    out.push({
+      environment: env,
+      subject: user,
+      kind: "user-removed",
+      path: at("security", "users"),
+      message: `${env}: user ${user} is no longer listed: its credential would stay in Kafka (removing it from the config never deletes it)`,
+      advice: `Check that no client of ${env} still authenticates as ${user}; --allow-remove-user ${user} makes the users Job delete its SCRAM credential (an mTLS user's certificate stays valid until it expires).`,
+    });
 
   if (b.settings && a.settings) {
     const before = listenerSecurity(b.settings);

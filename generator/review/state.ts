@@ -188,6 +188,7 @@ function environmentState(r: Reader, name: string): PartialEnvironmentState {
   else r.problem(kPath, `no patch selects ${labelKeys.instance}=<kafka.name>`);
 
   readSettings(r, state, `${dir}/kafka.env`);
+  if (refs.includes("security.yaml")) readUsers(r, state, `${dir}/security.yaml`);
   const image = effectiveImage(r, kustomization, baseDirs);
   if (image !== undefined) state.image = image;
   else r.problem(kPath, "no images: entry here or in the base/ folders it builds on");
@@ -244,6 +245,24 @@ function environmentState(r: Reader, name: string): PartialEnvironmentState {
     if (c.storage && c.resources && c.heap !== undefined) state.controllerNodes = { storage: c.storage, resources: c.resources, heap: c.heap };
   }
   return state;
+}
+
+/** The users of a secured overlay: the users Job's arguments (SCRAM) and the Certificates labelled with a user (mTLS). */
+function readUsers(r: Reader, state: PartialEnvironmentState, path: string): void {
+  const docs = r.docs(path, "the environment's security objects");
+  if (!docs) return;
+  const users: string[] = [];
+  for (const d of docs) {
+    const kind = asString(d["kind"]);
+    if (kind === "Job") {
+      const c = asObj(asList(asObj(asObj(asObj(d["spec"])["template"])["spec"])["containers"])[0]);
+      for (const a of asList(c["args"])) if (typeof a === "string") users.push(a);
+    } else if (kind === "Certificate") {
+      const u = asString(asObj(asObj(d["metadata"])["labels"])[labelKeys.user]);
+      if (u !== undefined) users.push(u);
+    }
+  }
+  state.users = [...new Set(users)].sort();
 }
 
 function readSettings(r: Reader, state: PartialEnvironmentState, path: string): void {
