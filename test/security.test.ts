@@ -52,6 +52,15 @@ test("schema: every problem of a security block at once, with its path and the f
   t.regex(msg, /environments\.b\.security\.users: lists u more than once/);
   t.regex(problems(one("{tls: {}, users: [{name: 'Bad Name', secret: s}]}")), /users\[0\]\.name: must be lower-case letters/);
   t.regex(problems(one("{tls: {}, clients: kerberos}")), /security\.clients/);
+  t.regex(
+    problems(one("{tls: {}}", "brokers: 3, config: {ssl.keystore.type: JKS, super.users: 'User:x'}")),
+    /config\["ssl\.keystore\.type"\]: is managed by `security`/,
+  );
+  t.regex(
+    problems(one("{tls: {}}", "brokers: 3, config: {ssl.keystore.type: JKS, super.users: 'User:x'}")),
+    /config\["super\.users"\]: is managed by `security`/,
+  );
+  t.is(problems(`${REPO}  prod: {config: {super.users: 'User:x'}}\n`), "", "without security the authorizer's keys stay the team's");
 });
 
 async function fixtureTree() {
@@ -209,6 +218,11 @@ test("guards: security on a running cluster only through the transition; off, or
   t.deepEqual(refused(PLAIN, one("{tls: {}, transition: true}")), [], "the documented way is a warning, not a refusal");
   t.true(riskWarnings(committed(PLAIN), fresh(one("{tls: {}, transition: true}"))).some((w) => w.kind === "security-enabled"));
   t.deepEqual(refused(one("{tls: {}, transition: true}"), one("{tls: {}, internal: plaintext}")), [], "ending the transition");
+  t.regex(
+    refused(one("{tls: {}, transition: true}"), one("{tls: {}}")).join("\n"),
+    /Keep security\.internal: plaintext for prod \(write it explicitly/,
+    "ending the transition without writing internal: plaintext would move the quorum to TLS",
+  );
   t.regex(refused(one("{tls: {}}"), PLAIN).join("\n"), /cut off.*--allow-security-change prod/);
   t.regex(refused(one("{tls: {}}"), one("{tls: {}, clients: mtls}")).join("\n"), /--allow-security-change prod/);
   t.deepEqual(refused(PLAIN, `${REPO}  prod: {brokers: 3}\n  new: {security: {tls: {}}}\n`), [], "a new environment starts secured");

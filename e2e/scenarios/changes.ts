@@ -38,6 +38,14 @@ export async function change(ctx: Context, edits: [path: (string | number)[], va
   await opts.beforeApply?.(next);
   await Promise.all([ctx.cluster.apply(objects, { healthTimeoutMs }), opts.during?.()]);
   await ctx.cluster.waitHealthy(healthTimeoutMs);
+  // What the harness set up for a secured environment outlives the change: the users' passwords, its admin config.
+  if (next.security && ctx.env.security) {
+    next.security.passwords = ctx.env.security.passwords;
+    if (ctx.env.security.adminConfig !== undefined && next.security.internal === ctx.env.security.internal) {
+      next.security.adminConfig = ctx.env.security.adminConfig;
+      if (ctx.env.security.producerConfig !== undefined) next.security.producerConfig = ctx.env.security.producerConfig;
+    }
+  }
   ctx.env = next;
   return next;
 }

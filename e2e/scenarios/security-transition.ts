@@ -3,14 +3,11 @@
 // PLAINTEXT listener stays (the quorum and the inter-broker traffic keep it, clients may too) and the
 // TLS client listener appears. Step 2 (transition: false) must not restart anything: only the
 // NetworkPolicy stops admitting clients on 9092.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { STATE_DIR } from "../runner/net.js";
 import { FAST_CLIENT_JVM, toolArgv } from "../kafka/tools.js";
 import { change } from "./changes.js";
 import { createTopic, load, loadDetail, loadOutcome, warmUp } from "./common.js";
 import { lastLines, quorum } from "./kafka.js";
-import { adminClientFiles, CLIENT_FILES, prepareSecurity } from "./security.js";
+import { adminClientFiles, clientConfig, prepareSecurity, scramClient } from "./security.js";
 import type { Context, Outcome, Scenario } from "./types.js";
 
 const USER = { name: "orders-app", secret: "orders-app-kafka" };
@@ -27,7 +24,7 @@ export const securityTransition: Scenario = {
     const t0 = Date.now();
     try {
       await warmUp(ctx, lt);
-      await change(ctx, [[["security"], { tls: {}, transition: true, users: [USER], superUsers: [USER.name] }]], {
+      await change(ctx, [[["security"], { tls: {}, internal: "plaintext", transition: true, users: [USER], superUsers: [USER.name] }]], {
         beforeApply: (next) => prepareSecurity(ctx.cluster, next),
       });
     } catch (e) {
@@ -46,18 +43,10 @@ export const securityTransition: Scenario = {
     adminClientFiles(ctx.cluster, ctx.env);
     const sec = ctx.env.security!;
     const password = sec.passwords.get(USER.name)!;
-    const cfg = join(STATE_DIR, "client-files", "moved.properties");
-    writeFileSync(
-      cfg,
-      `security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${USER.name}" password="${password}";\nssl.truststore.type=PEM\nssl.truststore.location=${CLIENT_FILES}/ca.crt\n`,
-    );
-    const argv = toolArgv(
-      "console-producer",
-      ["--bootstrap-server", sec.clientBootstrap, "--topic", topic, "--command-config", `${CLIENT_FILES}/moved.properties`],
-      {
-        jvm: FAST_CLIENT_JVM,
-      },
-    );
+    const moved = clientConfig("moved.properties", scramClient(USER.name, password));
+    const argv = toolArgv("console-producer", ["--bootstrap-server", sec.clientBootstrap, "--topic", topic, "--command-config", moved], {
+      jvm: FAST_CLIENT_JVM,
+    });
     const p = await ctx.cluster.execClient(ctx.client, argv, { input: "moved-client\n", timeoutMs: 90_000 });
     if (p.code !== 0 || /ERROR|Exception/.test(p.stderr))
       return { passed: false, ...loadOutcome(r), detail: `${rollDetail}; a SCRAM client on 9094 failed: ${lastLines(p.stderr, 3)}` };
@@ -70,7 +59,6 @@ export const securityTransition: Scenario = {
     // A pod of step 1 that is gone was restarted or replaced (Deployment pods get new names).
     const restarted = [...mid].filter(([uid]) => !live.has(uid)).map(([, name]) => name);
     const np = next.objects.find((o) => o.kind === "NetworkPolicy");
-    // biome-ignore lint/suspicious/noExplicitAny: a rendered object
     const clientPorts = (np?.spec.ingress ?? [])
       .filter((i: any) => i.from?.some((f: any) => f.namespaceSelector))
       .flatMap((i: any) => i.ports.map((x: any) => x.port));

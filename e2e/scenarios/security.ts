@@ -79,11 +79,11 @@ function pemClient(keystore: string | undefined, protocol = "SSL"): string {
   ].join("\n");
 }
 
-const scramClient = (user: string, password: string) =>
+export const scramClient = (user: string, password: string) =>
   `${pemClient(undefined, "SASL_SSL")}sasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="${password}";\n`;
 
 /** Writes a client config into the shared folder; returns its path inside client containers. */
-function clientConfig(name: string, text: string): string {
+export function clientConfig(name: string, text: string): string {
   writeFileSync(join(hostDir(), name), text);
   return `${CLIENT_FILES}/${name}`;
 }

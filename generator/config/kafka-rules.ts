@@ -27,6 +27,11 @@ function isValue(v: unknown): v is Value {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 }
 
+/** Keys that `security` sets: TLS, SASL, the authorizer and every per-listener setting. */
+function isSecurityKey(key: string): boolean {
+  return /^(ssl\.|sasl\.|listener\.name\.|authorizer\.|super\.users$|allow\.everyone\.if\.no\.acl\.found$|principal\.builder\.class$)/.test(key);
+}
+
 /** Problems a key has whatever the Kafka version: managed by kafka-gitops, a credential, removed, not a property name. */
 function keyProblem(key: string): string | undefined {
   const managed = MANAGED_KEYS.get(key);
@@ -127,6 +132,20 @@ export function settingProblems(data: unknown): Problem[] {
   };
   check(record(kafka["config"]), ["kafka", "config"], sharedTargets);
   for (const env of envs) check(env.config, ["environments", env.name, "config"], [env.target]);
+  // With `security`, its keys are the generator's: a value in config would silently lose to them or break the listeners.
+  const secured = Object.entries(record(root["environments"])).filter(([, raw]) => record(raw)["security"] !== undefined);
+  if (secured.length > 0) {
+    for (const key of Object.keys(record(kafka["config"])))
+      if (isSecurityKey(key))
+        problems.push({
+          path: ["kafka", "config", key],
+          message: `is managed by \`security\` in ${secured.map(([n]) => n).join(", ")}; remove it (or set it per environment without security)`,
+        });
+    for (const [name, raw] of secured)
+      for (const key of Object.keys(record(record(raw)["config"])))
+        if (isSecurityKey(key))
+          problems.push({ path: ["environments", name, "config", key], message: "is managed by `security` (TLS, SASL and the authorizer); remove it" });
+  }
   return problems;
 }
 

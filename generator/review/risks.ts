@@ -345,7 +345,7 @@ function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
         "security-enabled",
         at("security"),
         "security is turned on: clients move to TLS on port 9094 and every node restarts once, one at a time (the inter-broker and quorum traffic stays on its PLAINTEXT listeners)",
-        `Keep security.transition: true until every client of ${env} uses port 9094 (9092 stays open meanwhile), then set it to false: that step only closes 9092 in the NetworkPolicy, no roll.`,
+        `Keep security.transition: true until every client of ${env} uses port 9094 (9092 stays open meanwhile), then set it to false and keep internal: plaintext written out: that step only closes 9092 in the NetworkPolicy, no roll.`,
       );
     else if (before.secured !== after.secured || (before.secured && (before.client !== after.client || before.internal !== after.internal)))
       warn(
@@ -360,7 +360,9 @@ function environmentRisks(b: State, a: State, opts: RiskOptions): Warning[] {
         }`,
         !before.secured
           ? `Turn security on for a running cluster with security.internal: plaintext and security.transition: true first; internal TLS is for new environments (moving a running quorum to TLS is not automated).`
-          : `Only for a cluster with no clients yet, or in a maintenance window with every client reconfigured at once.`,
+          : after.secured && before.internal !== after.internal
+            ? `Keep security.internal: ${before.internal === "PLAINTEXT" ? "plaintext" : "tls"} for ${env} (write it explicitly: without transition the default is tls).`
+            : `Only for a cluster with no clients yet, or in a maintenance window with every client reconfigured at once.`,
       );
   }
 
