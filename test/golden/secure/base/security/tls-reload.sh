@@ -29,8 +29,12 @@ reload() {
   return $rc
 }
 
+# PID 1 of its container: a shell ignores SIGTERM unless it traps it, and every pod deletion (each step of a
+# roll) would wait out the whole grace period. The sleep runs in the background so the trap fires at once.
+trap 'exit 0' TERM INT
 loaded=$(digest)
-while sleep "${TLS_RELOAD_INTERVAL_SECONDS:-30}"; do
+while :; do
+  sleep "${TLS_RELOAD_INTERVAL_SECONDS:-30}" & wait $!
   now=$(digest)
   [ "$now" = "$loaded" ] && continue
   if reload; then loaded=$now; else echo "reload failed; retrying" >&2; fi
