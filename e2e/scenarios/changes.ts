@@ -2,6 +2,8 @@
 // repository, re-scaffold it, render the overlay and sync the cluster to it.
 import { ConfigCopy, describeEnv, type EnvUnderTest } from "./environment.js";
 import { renderOverlay } from "../runner/objects.js";
+import type { LoadResult } from "../kafka/load.js";
+import { createTopic, load, warmUp } from "./common.js";
 import type { Context } from "./types.js";
 
 /** The environment's copy, shared by the change scenarios of one run (changes accumulate, as in Git). */
@@ -54,4 +56,35 @@ export async function change(ctx: Context, edits: [path: (string | number)[], va
 export function configValue(ctx: Context, key: string): unknown {
   const copy = configCopy(ctx);
   return copy.get(["environments", ctx.env.name, key]) ?? copy.get(["kafka", key]);
+}
+
+export interface RollUnderLoad {
+  /** The load's count of acked, lost and failed values. */
+  load: LoadResult;
+  /** The change's failure, if it failed. */
+  error?: Error;
+  seconds: number;
+  /** Kafka pods (not Job pods) of before the change that are still the same pod: a roll replaces all of them. */
+  survivors: string[];
+}
+
+/** A change synced while a load runs on `topic`: what a roll did to running clients. */
+export async function changeUnderLoad(ctx: Context, topic: string, edits: Parameters<typeof change>[1], opts: ChangeOptions = {}): Promise<RollUnderLoad> {
+  await createTopic(ctx, topic);
+  const before = new Map(ctx.cluster.livePods().map((p) => [p.name, p.uid]));
+  const lt = load(ctx, topic);
+  let error: Error | undefined;
+  const t0 = Date.now();
+  try {
+    await warmUp(ctx, lt);
+    await change(ctx, edits, opts);
+  } catch (e) {
+    error = e as Error;
+  }
+  const result = await lt.stop();
+  const survivors = ctx.cluster
+    .livePods()
+    .filter((p) => before.get(p.name) === p.uid && p.owner.kind !== "Job")
+    .map((p) => p.name);
+  return { load: result, ...(error && { error }), seconds: Math.round((Date.now() - t0) / 1000), survivors };
 }

@@ -27,6 +27,8 @@ export interface EnvUnderTest {
 }
 
 export interface SecurityUnderTest {
+  /** kafka.name: the prefix of the Services and certificate Secrets. */
+  kafkaName: string;
   clients: "scram" | "mtls" | "none";
   internal: "tls" | "plaintext";
   /** The clients' bootstrap address (port 9094), from the README. */
@@ -76,9 +78,7 @@ export function describeEnv(dir: string, name: string, objects: KObject[]): EnvU
   if (!readmeBootstrap) throw new Error(`overlays/${name}/README.md: no bootstrap address`);
   const security = securityOf(objects, cm.data, readmeBootstrap);
   // The harness's own tools act as the admin on the inter-broker listener (its certificate is a super user).
-  const bootstrap = security
-    ? `${readmeBootstrap.split(".")[0]?.replace(/-bootstrap$/, "-headless")}.${ns}.svc:${security.internal === "tls" ? 9091 : 9092}`
-    : readmeBootstrap;
+  const bootstrap = security ? `${security.kafkaName}-headless.${ns}.svc:${security.internal === "tls" ? 9091 : 9092}` : readmeBootstrap;
   return {
     dir,
     name,
@@ -122,6 +122,7 @@ function securityOf(objects: KObject[], data: Record<string, string>, clientBoot
   const ref = objects.find((o) => o.kind === "Certificate" && !o.spec.isCA)?.spec.issuerRef;
   const superUsers = (data.KAFKA_SUPER_USERS ?? "").split(";").map((u) => u.replace(/^User:/, ""));
   return {
+    kafkaName: objects.find((o) => o.kind === "ConfigMap" && o.data?.CLUSTER_ID)?.metadata.labels?.["app.kubernetes.io/instance"] ?? "kafka",
     clients,
     internal,
     clientBootstrap,

@@ -4,8 +4,8 @@
 // TLS client listener appears. Step 2 (transition: false) must not restart anything: only the
 // NetworkPolicy stops admitting clients on 9092.
 import { FAST_CLIENT_JVM, toolArgv } from "../kafka/tools.js";
-import { change } from "./changes.js";
-import { createTopic, load, loadDetail, loadOutcome, warmUp } from "./common.js";
+import { change, changeUnderLoad } from "./changes.js";
+import { loadDetail, loadOutcome } from "./common.js";
 import { lastLines, quorum } from "./kafka.js";
 import { adminClientFiles, clientConfig, prepareSecurity, scramClient } from "./security.js";
 import type { Context, Outcome, Scenario } from "./types.js";
@@ -17,25 +17,14 @@ export const securityTransition: Scenario = {
   skip: (env) => (env.security ? "already secured" : env.brokers.length < 3 ? "fewer than 3 brokers: one node's restart is an outage by design" : undefined),
   async run(ctx: Context): Promise<Outcome> {
     const topic = "e2e-transition";
-    await createTopic(ctx, topic);
-    const before = new Map(ctx.cluster.livePods().map((p) => [p.name, p.uid]));
-    const lt = load(ctx, topic);
-    let err: Error | undefined;
-    const t0 = Date.now();
-    try {
-      await warmUp(ctx, lt);
-      await change(ctx, [[["security"], { tls: {}, internal: "plaintext", transition: true, users: [USER], superUsers: [USER.name] }]], {
-        beforeApply: (next) => prepareSecurity(ctx.cluster, next),
-      });
-    } catch (e) {
-      err = e as Error;
-    }
-    const r = await lt.stop();
-    const rolledS = Math.round((Date.now() - t0) / 1000);
-    const survivors = ctx.cluster
-      .livePods()
-      .filter((p) => before.get(p.name) === p.uid && p.owner.kind !== "Job")
-      .map((p) => p.name);
+    const {
+      load: r,
+      error: err,
+      seconds: rolledS,
+      survivors,
+    } = await changeUnderLoad(ctx, topic, [[["security"], { tls: {}, internal: "plaintext", transition: true, users: [USER], superUsers: [USER.name] }]], {
+      beforeApply: (next) => prepareSecurity(ctx.cluster, next),
+    });
     const rollDetail = `step 1 (transition: true): ${err ? `failed: ${err.message}; ` : ""}every pod replaced: ${survivors.length === 0 ? "yes" : `no (${survivors.join(",")})`} in ${rolledS}s; ${loadDetail(r)}`;
     if (err || survivors.length > 0 || r.lost > 0) return { passed: false, ...loadOutcome(r), detail: rollDetail };
 

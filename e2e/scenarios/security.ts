@@ -4,11 +4,12 @@
 // promise with Kafka's own clients: who gets in, who is refused, and that a renewed certificate is
 // served without a restart.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { issueLeaf, type KeyPair, makeCa } from "../runner/cert-manager.js";
 import type { Cluster } from "../runner/cluster.js";
 import { STATE_DIR } from "../runner/net.js";
+import { imageRoot } from "../kafka/paths.js";
 import { FAST_CLIENT_JVM, toolArgv } from "../kafka/tools.js";
 import { createTopic } from "./common.js";
 import type { EnvUnderTest } from "./environment.js";
@@ -52,7 +53,7 @@ export function adminClientFiles(cluster: Cluster, env: EnvUnderTest): void {
   const dir = hostDir();
   mkdirSync(dir, { recursive: true });
   const ns = env.namespace;
-  const kafkaName = env.bootstrap.split(".")[0]!.replace(/-headless$/, "");
+  const { kafkaName } = sec;
   const combined = secretText(cluster, ns, `${kafkaName}-admin-tls`, "tls-combined.pem");
   const ca = secretText(cluster, ns, `${kafkaName}-tls`, "ca.crt");
   if (!combined || !ca) throw new Error(`security: the admin or node certificate Secret of ${ns} was not issued`);
@@ -62,7 +63,8 @@ export function adminClientFiles(cluster: Cluster, env: EnvUnderTest): void {
   writeFileSync(join(dir, "admin.properties"), sec.internal === "tls" ? tls : "");
   writeFileSync(
     join(dir, "producer.properties"),
-    `acks=all\nenable.idempotence=true\nretries=2147483647\nmax.in.flight.requests.per.connection=5\n${sec.internal === "tls" ? tls : ""}`,
+    // The load's own producer settings (acks=all, idempotence), plus the admin's TLS.
+    `${readFileSync(join(imageRoot(), "opt/kafka/config/e2e-verifiable-producer.properties"), "utf8")}\n${sec.internal === "tls" ? tls : ""}`,
   );
   if (!cluster.clientMounts.some((m) => m.dst === CLIENT_FILES)) cluster.clientMounts.push({ src: dir, dst: CLIENT_FILES });
   sec.adminConfig = `${CLIENT_FILES}/admin.properties`;
@@ -284,7 +286,7 @@ export const security: Scenario = {
     }
 
     // Renewal: cert-manager writes a new key and certificate; the reloader makes every listener serve it, no restart.
-    const kafkaName = ctx.env.bootstrap.split(".")[0]!.replace(/-headless$/, "");
+    const { kafkaName } = sec;
     const restartsBefore = ctx.cluster.livePods().reduce((n, p) => n + p.containers.reduce((m, c) => m + c.restartCount, 0), 0);
     // Every listener that serves the certificate: clients', inter-broker, and each voter's controller listener.
     const voterHosts =

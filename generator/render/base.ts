@@ -33,8 +33,9 @@ function renderImageComponent(model: Model): Array<[string, string]> {
   ];
 }
 
-function metadata(model: Model, name: string) {
-  return { name, labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } };
+/** Name and labels of a generated object; `extra` adds labels (e.g. the user an mTLS Certificate is for). */
+export function metadata(model: Model, name: string, extra: Record<string, string> = {}) {
+  return { name, labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY, ...extra } };
 }
 
 /** KAFKA_* variables for a settings map, in key order so the file is stable. */

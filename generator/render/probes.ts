@@ -33,6 +33,9 @@ export function kafkaProbes() {
  * The probe script (base/common/probe.sh), mounted into every Kafka pod. It
  * reads the node's roles and id from the variables the image reads too.
  */
+/** How the scripts in a Kafka pod start a Kafka tool: a small heap and a quick-starting JVM of its own (the container's JVM options are the broker's). */
+export const POD_TOOL_ENV = 'KAFKA_HEAP_OPTS=-Xmx128m KAFKA_JVM_PERFORMANCE_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" KAFKA_OPTS=';
+
 export function probeScript(): string[] {
   const client = ports.client.port;
   const controller = ports.controller.port;
@@ -70,7 +73,7 @@ export function probeScript(): string[] {
     "# and a quick-starting JVM of its own: the container's JVM options are the broker's.",
     "in_sync() {",
     "  local out",
-    `  out=$(KAFKA_HEAP_OPTS=-Xmx128m KAFKA_JVM_PERFORMANCE_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" KAFKA_OPTS= /opt/kafka/bin/kafka-topics.sh --bootstrap-server "127.0.0.1:$broker_port" "\${cfg[@]}" --describe --under-replicated-partitions) || return 1`,
+    `  out=$(${POD_TOOL_ENV} /opt/kafka/bin/kafka-topics.sh --bootstrap-server "127.0.0.1:$broker_port" "\${cfg[@]}" --describe --under-replicated-partitions) || return 1`,
     '  printf \'%s\\n\' "$out" | awk -v id="$KAFKA_NODE_ID" \'',
     '    { r = ""; i = ""; for (f = 1; f < NF; f++) { if ($f == "Replicas:") r = $(f + 1); if ($f == "Isr:") i = $(f + 1) } }',
     '    r != "" && index("," r ",", "," id ",") && !index("," i ",", "," id ",") { behind = 1 }',

@@ -31,10 +31,11 @@ import {
   TLS_FILES,
   TRUSTSTORE,
 } from "../model/security.js";
-import { generatorOptions } from "./base.js";
+import { generatorOptions, metadata } from "./base.js";
+import { POD_TOOL_ENV } from "./probes.js";
 import { hashCommentFile, yamlFile } from "./files.js";
 import { COMPONENT } from "./kustomization.js";
-import { clusterLabels, listenerEnv, podIdentityEnv } from "./pod.js";
+import { listenerEnv, podIdentityEnv } from "./pod.js";
 
 const CERT_MANAGER = "cert-manager.io/v1";
 const USERS_SCRIPT = "users.sh";
@@ -58,10 +59,6 @@ export const securityKinds = {
   issuer: { group: "cert-manager.io", kind: "Issuer" },
   job: { group: "batch", kind: "Job" },
 } as const;
-
-function metadata(model: Model, name: string, extra: Record<string, string> = {}) {
-  return { name, labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY, ...extra } };
-}
 
 // ---------- base/security ----------
 
@@ -147,8 +144,6 @@ function securedPod(model: Model) {
   };
 }
 
-const TOOL_JVM = 'KAFKA_HEAP_OPTS=-Xmx128m KAFKA_JVM_PERFORMANCE_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" KAFKA_OPTS=';
-
 function localClientConfig(): string[] {
   return [
     "security.protocol=SSL",
@@ -164,7 +159,7 @@ function usersScript(): string[] {
   return [
     "set -u",
     'cfg=(); [ -n "${PROBE_COMMAND_CONFIG:-}" ] && cfg=(--command-config "$PROBE_COMMAND_CONFIG")',
-    `configs() { ${TOOL_JVM} /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" "\${cfg[@]}" "$@"; }`,
+    `configs() { ${POD_TOOL_ENV} /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" "\${cfg[@]}" "$@"; }`,
     "failed=()",
     'for user in "$@"; do',
     `  file=${USERS_MOUNT}/$user/password`,
@@ -200,7 +195,7 @@ function reloadScript(): string[] {
     'id=${POD_INDEX:-}; [ -n "$id" ] || id=${NODE_ID_LABEL:-}',
     `digest() { cat "$dir/${TLS_FILES.combined}" "$dir/${TLS_FILES.ca}" 2>/dev/null | sha256sum | cut -d' ' -f1; }`,
     'listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }',
-    `configs() { ${TOOL_JVM} /opt/kafka/bin/kafka-configs.sh "$@"; }`,
+    `configs() { ${POD_TOOL_ENV} /opt/kafka/bin/kafka-configs.sh "$@"; }`,
     "port_of() { case $1 in " + portOf.map(([p, n]) => `${n}) echo ${p} ;;`).join(" ") + " *) return 1 ;; esac; }",
     "",
     "# Every TLS listener this node opens. Altering its keystore and truststore to the same paths makes Kafka",
@@ -295,7 +290,7 @@ function securityObjects(model: Model, em: EnvironmentModel, sec: SecurityModel,
       // tls-combined.pem (key and chain in one file) is what ssl.keystore.location reads.
       additionalOutputFormats: [{ type: "CombinedPEM" }],
       issuerRef,
-      secretTemplate: { labels: { ...clusterLabels(model), [labelKeys.managedBy]: MANAGED_BY } },
+      secretTemplate: { labels: metadata(model, secretName).labels },
     },
   });
   const out: unknown[] = [];
